@@ -1,0 +1,25 @@
+"""Write entries to the security audit log."""
+
+from .models import SecurityEvent
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    # REMOTE_ADDR is the proxy's address behind a reverse proxy; gunicorn is
+    # run with --forwarded-allow-ips so that it rewrites it from X-Forwarded-For.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit(kind: str, *, request=None, actor=None, target_user=None, **detail) -> SecurityEvent:
+    if actor is None and request is not None and getattr(request, "user", None) is not None:
+        if request.user.is_authenticated:
+            actor = request.user
+    return SecurityEvent.objects.create(
+        kind=kind,
+        actor=actor,
+        target_user=target_user,
+        ip_address=client_ip(request),
+        user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""),
+        detail={k: v for k, v in detail.items() if v is not None},
+    )

@@ -1,0 +1,188 @@
+"""Accounts: the user model, handling units, and the security audit log."""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .validators import normalize_mobile, validate_mobile
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, mobile, password, **extra):
+        email = self.normalize_email(email) if email else None
+        mobile = normalize_mobile(mobile) or None
+        if not email and not mobile:
+            raise ValueError("A user needs an e-mail address or a mobile number")
+        user = self.model(email=email, mobile=mobile, **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, mobile=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, mobile, password, **extra)
+
+    def create_superuser(self, email=None, password=None, mobile=None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, mobile, password, **extra)
+
+
+class Unit(models.Model):
+    """A handling unit or other body (承办单位): a department, court, procuratorate …"""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government department")
+        SUPERVISION = "supervision", _("Supervision commission")
+        COURT = "court", _("People's court")
+        PROCURATORATE = "procuratorate", _("People's procuratorate")
+        CONGRESS = "congress", _("Congress office")
+        PARTY = "party", _("Party or mass organisation")
+        ENTERPRISE = "enterprise", _("Enterprise or public institution")
+        OTHER = "other", _("Other")
+
+    congress = models.ForeignKey(
+        "deputies.Congress", on_delete=models.PROTECT, related_name="units", verbose_name=_("Congress")
+    )
+    name = models.CharField(_("Unit name"), max_length=100)
+    short_name = models.CharField(_("Short name"), max_length=40, blank=True)
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices, default=Kind.GOVERNMENT)
+    public_contact = models.CharField(_("Public contact person"), max_length=40, blank=True)
+    public_phone = models.CharField(_("Public contact phone"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("Active"), default=True)
+
+    class Meta:
+        verbose_name = _("Handling unit")
+        verbose_name_plural = _("Handling unit")
+        ordering = ["congress", "name"]
+        constraints = [models.UniqueConstraint(fields=["congress", "name"], name="unit_name_unique_per_congress")]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in. Logs in with e-mail or mobile number.
+
+    Roles are groups (see accounts/roles.py) plus links: a deputy is a user
+    linked to one or more mandates (deputies.Deputy.user), a unit officer is a
+    user linked to a unit, staff are scoped to the congress they work for.
+    """
+
+    email = models.EmailField(_("E-mail"), unique=True, null=True, blank=True)
+    mobile = models.CharField(
+        _("Mobile number"), max_length=11, unique=True, null=True, blank=True, validators=[validate_mobile]
+    )
+    full_name = models.CharField(_("Name"), max_length=50)
+    congress = models.ForeignKey(
+        "deputies.Congress",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_users",
+        verbose_name=_("Congress"),
+        help_text=_("Staff see and change only the records of this congress and the congresses below it; superusers are not limited."),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        verbose_name=_("Handling unit"),
+        help_text=_("When set, this account is an officer of the handling unit."),
+    )
+    is_staff = models.BooleanField(_("Can use the admin"), default=False)
+    is_active = models.BooleanField(_("Active"), default=True)
+    date_joined = models.DateTimeField(_("Created"), default=timezone.now)
+    invited_at = models.DateTimeField(_("Invitation sent"), null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("User")
+        verbose_name_plural = _("User")
+        ordering = ["full_name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | Q(mobile__isnull=False), name="user_has_email_or_mobile"
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email or self.mobile or str(self.pk)
+
+    def clean(self):
+        super().clean()
+        # Empty strings would collide in the unique indexes: store NULL.
+        self.email = self.__class__.objects.normalize_email(self.email) or None if self.email else None
+        self.mobile = normalize_mobile(self.mobile) or None
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name
+
+
+class SecurityEvent(models.Model):
+    """Append-only security audit log: logins, MFA, roles, accounts, exports."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Login")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOGOUT = "logout", _("Logout")
+        MFA_ADDED = "mfa_added", _("Two-factor authentication turned on")
+        MFA_REMOVED = "mfa_removed", _("Two-factor authentication turned off")
+        MFA_RESET = "mfa_reset", _("Recovery codes reset")
+        ROLE_CHANGED = "role_changed", _("Role or permission change")
+        ACCOUNT_CREATED = "account_created", _("Account created")
+        ACCOUNT_DEACTIVATED = "account_deactivated", _("Account deactivated")
+        ACCOUNT_REACTIVATED = "account_reactivated", _("Account reactivated")
+        INVITATION_SENT = "invitation_sent", _("Invitation sent")
+        PASSWORD_SET = "password_set", _("Set password")
+        EXPORT_PERSONAL = "export_personal", _("Export with personal data")
+        IMPORT = "import", _("Data import")
+        SESSION_EXPIRED = "session_expired", _("Session expired")
+
+    created_at = models.DateTimeField(_("Time"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("Event"), max_length=30, choices=Kind.choices, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Actor")
+    )
+    target_user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Account concerned")
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("Browser"), max_length=300, blank=True)
+    detail = models.JSONField(_("Details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("Security audit log")
+        verbose_name_plural = _("Security audit log")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: an entry once written is never changed.
+        if self.pk is not None:
+            raise PermissionError("Security events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Security events are append-only")

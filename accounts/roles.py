@@ -1,0 +1,67 @@
+"""Roles are Django groups plus links (see DOMAIN.md "People and roles").
+
+- staff: the "staff" group and ``is_staff``; scoped by ``User.congress``.
+- deputy: a user linked to one or more mandates (``Deputy.user``).
+- unit officer: a user linked to a unit (``User.unit``).
+- SC member: a user whose mandate holds a standing-committee seat.
+
+The deputy, unit-officer and SC-member groups are kept in step with those links
+by ``accounts.services.user_sync_roles``; code asks the helpers below, never
+ad-hoc flags.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+STAFF = "staff"
+DEPUTY = "deputy"
+UNIT_OFFICER = "unit_officer"
+SC_MEMBER = "sc_member"
+
+# Group names are the Chinese names staff see in the admin.
+GROUP_NAMES = {
+    STAFF: "代表工作机构工作人员",
+    DEPUTY: "人大代表",
+    UNIT_OFFICER: "承办单位联系人",
+    SC_MEMBER: "常委会组成人员",
+}
+ROLE_LABELS = {
+    STAFF: _("Staff"),
+    DEPUTY: _("Deputy"),
+    UNIT_OFFICER: _("Handling-unit officer"),
+    SC_MEMBER: _("Standing committee member"),
+}
+
+
+def user_roles(user) -> set[str]:
+    """The role codes a user holds, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_role_cache", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = {code for code, name in GROUP_NAMES.items() if name in names}
+        if user.is_superuser:
+            cached.add(STAFF)
+        user._role_cache = cached
+    return cached
+
+
+def has_role(user, role: str) -> bool:
+    return role in user_roles(user)
+
+
+def is_staff_member(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff and has_role(user, STAFF))
+
+
+def congress_scope_ids(user) -> list[int] | None:
+    """Congress ids a staff user may see; None means every congress (superuser)."""
+    if user.is_superuser:
+        return None
+    if not user.congress_id:
+        return []
+    cached = getattr(user, "_scope_cache", None)
+    if cached is None:
+        cached = user.congress.descendant_ids()
+        user._scope_cache = cached
+    return cached

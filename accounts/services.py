@@ -1,0 +1,145 @@
+"""Account actions: create, invite, accept an invitation, deactivate, sync roles."""
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from . import roles
+from .audit import audit
+from .exceptions import NotAllowed
+from .models import SecurityEvent
+from .validators import normalize_mobile
+
+User = get_user_model()
+
+
+def _require_account_admin(actor) -> None:
+    if not (roles.is_staff_member(actor) and actor.has_perm("accounts.change_user")):
+        raise NotAllowed(_("Only staff who manage accounts may do this."))
+
+
+def user_create(
+    *,
+    actor,
+    full_name: str,
+    email: str | None = None,
+    mobile: str | None = None,
+    congress=None,
+    unit=None,
+    is_staff: bool = False,
+    request=None,
+) -> "User":
+    """Create an account with no usable password; the person sets one from the invitation."""
+    _require_account_admin(actor)
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=email or None,
+            mobile=normalize_mobile(mobile) or None,
+            full_name=full_name,
+            congress=congress,
+            unit=unit,
+            is_staff=is_staff,
+        )
+        if is_staff:
+            user.groups.add(Group.objects.get(name=roles.GROUP_NAMES[roles.STAFF]))
+        audit(SecurityEvent.Kind.ACCOUNT_CREATED, request=request, actor=actor, target_user=user)
+        user_sync_roles(user=user)
+    return user
+
+
+def invitation_link(user) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("accounts:invitation", kwargs={"uidb64": uid, "token": token})
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def user_invite(*, actor, user, request=None) -> str:
+    """Send the set-password link by e-mail (and SMS when only a mobile is known).
+
+    The link is Django's password-reset token: it stops working once a password
+    is set or after PASSWORD_RESET_TIMEOUT.
+    """
+    _require_account_admin(actor)
+    if not user.is_active:
+        raise NotAllowed(_("The account is deactivated; no invitation can be sent."))
+    link = invitation_link(user)
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(invited_at=timezone.now())
+        audit(SecurityEvent.Kind.INVITATION_SENT, request=request, actor=actor, target_user=user)
+        context = {"user": user, "link": link, "days": settings.PASSWORD_RESET_TIMEOUT // 86400}
+        subject = _("Your account on the deputy-work portal")
+        body = render_to_string("accounts/email/invitation.txt", context)
+        if user.email:
+            transaction.on_commit(
+                lambda: send_mail(subject, body, None, [user.email], fail_silently=False)
+            )
+        elif user.mobile:
+            from notifications.sms import get_sms_backend
+
+            text = _("%(name)s, please open this link to set your password for the deputy-work portal: %(link)s") % {
+                "name": user.full_name,
+                "link": link,
+            }
+            transaction.on_commit(lambda: get_sms_backend().send(user.mobile, text))
+    return link
+
+
+def user_accept_invitation(*, user, password: str, request=None) -> None:
+    """The invited person sets a password; their e-mail counts as verified from then on."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        if user.email:
+            EmailAddress.objects.update_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
+        audit(SecurityEvent.Kind.PASSWORD_SET, request=request, actor=user, target_user=user, via="invitation")
+
+
+def user_set_active(*, actor, user, active: bool, request=None) -> None:
+    """Deactivate or reactivate. A deactivated account's sessions stop at the next request:
+    the auth backend refuses inactive users when it loads the session's user."""
+    _require_account_admin(actor)
+    if actor.pk == user.pk and not active:
+        raise NotAllowed(_("You cannot deactivate your own account."))
+    with transaction.atomic():
+        changed = User.objects.filter(pk=user.pk, is_active=not active).update(is_active=active)
+        user.is_active = active
+        if changed:
+            kind = SecurityEvent.Kind.ACCOUNT_REACTIVATED if active else SecurityEvent.Kind.ACCOUNT_DEACTIVATED
+            audit(kind, request=request, actor=actor, target_user=user)
+
+
+def user_sync_roles(*, user) -> None:
+    """Keep the deputy, unit-officer and SC-member groups in step with the user's links."""
+    from deputies.models import Deputy, StandingCommitteeMember
+
+    wanted = {
+        roles.DEPUTY: Deputy.objects.filter(user=user).exclude(status=Deputy.Status.TERMINATED).exists(),
+        roles.UNIT_OFFICER: user.unit_id is not None,
+        roles.SC_MEMBER: StandingCommitteeMember.objects.filter(
+            deputy__user=user, end_date__isnull=True, term__is_current=True
+        ).exists(),
+    }
+    groups = {g.name: g for g in Group.objects.filter(name__in=[roles.GROUP_NAMES[r] for r in wanted])}
+    current = set(user.groups.filter(pk__in=[g.pk for g in groups.values()]).values_list("name", flat=True))
+    for role, should_have in wanted.items():
+        group = groups.get(roles.GROUP_NAMES[role])
+        if group is None:
+            continue
+        if should_have and group.name not in current:
+            user.groups.add(group)
+        elif not should_have and group.name in current:
+            user.groups.remove(group)
+    user.__dict__.pop("_role_cache", None)

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.utils.translation import gettext_lazy as _
+
+from portal.views import healthz
+
+admin.site.site_header = settings.ADMIN_SITE_HEADER
+admin.site.site_title = _("Admin")
+admin.site.index_title = _("Deputy work")
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # The admin logs in through allauth too, so rate limits and TOTP apply.
+    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("inbox/", include("notifications.urls")),
+    path("", include("portal.urls")),
+]

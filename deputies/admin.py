@@ -1,0 +1,320 @@
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from accounts.exceptions import NotAllowed
+from accounts.scoping import CongressScopedAdminMixin
+from portal.formats import PortalImportExportMixin
+
+from . import services
+from .exceptions import InvalidTransition
+from .masking import can_view_personal_data, mask_mobile
+from .models import (
+    ByElection,
+    ByElectionResult,
+    Congress,
+    CongressSession,
+    CredentialsReview,
+    Deputy,
+    DeputyGroup,
+    ElectoralUnit,
+    StandingCommitteeMember,
+    StatusChange,
+    Term,
+    Vacancy,
+)
+from .resources import DeputyGroupResource, DeputyResource, ElectoralUnitResource
+
+PERSONAL_FIELDS = ("mobile", "id_number", "address")
+
+
+@admin.register(Congress)
+class CongressAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    congress_path = "id"
+    list_display = ["name", "short_name", "level", "parent", "motion_min_cosigners"]
+    list_filter = ["level"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(Term)
+class TermAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "congress", "number", "start_date", "end_date", "is_current"]
+    list_filter = ["congress", "is_current"]
+    search_fields = ["name", "congress__name"]
+
+
+@admin.register(CongressSession)
+class CongressSessionAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    congress_path = "term__congress_id"
+    list_display = ["name", "term", "start_date", "end_date"]
+    list_filter = ["term__congress", "term"]
+    search_fields = ["name"]
+
+
+@admin.register(ElectoralUnit)
+class ElectoralUnitAdmin(PortalImportExportMixin, CongressScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [ElectoralUnitResource]
+    list_display = ["name", "congress", "electing_congress", "seats", "serving", "vacancies", "order"]
+    list_filter = ["congress"]
+    search_fields = ["name", "code"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        # The counts are computed from the deputies and vacancies of the current term.
+        from django.db.models import Count, OuterRef, Q, Subquery, Value
+        from django.db.models.functions import Coalesce
+
+        open_vacancies = (
+            Vacancy.objects.filter(electoral_unit=OuterRef("pk"), status=Vacancy.Status.OPEN, term__is_current=True)
+            .order_by()
+            .values("electoral_unit")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return qs.select_related("congress", "electing_congress").annotate(
+            serving_count=Count(
+                "deputies",
+                filter=Q(deputies__status=Deputy.Status.SERVING, deputies__term__is_current=True),
+            ),
+            vacancy_count=Coalesce(Subquery(open_vacancies), Value(0)),
+        )
+
+    @admin.display(description=_("Serving deputies"), ordering="serving_count")
+    def serving(self, obj):
+        return obj.serving_count
+
+    @admin.display(description=_("Vacancies"), ordering="vacancy_count")
+    def vacancies(self, obj):
+        return obj.vacancy_count
+
+
+@admin.register(DeputyGroup)
+class DeputyGroupAdmin(PortalImportExportMixin, CongressScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [DeputyGroupResource]
+    list_display = ["name", "kind", "congress", "term", "electoral_unit", "leader", "field"]
+    list_filter = ["kind", "congress", "term"]
+    search_fields = ["name", "field"]
+    autocomplete_fields = ["leader", "members", "electoral_unit"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    fk_name = "deputy"
+    extra = 0
+    can_delete = False
+    fields = ["kind", "reason", "from_status", "to_status", "effective_date", "note", "actor", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Deputy)
+class DeputyAdmin(PortalImportExportMixin, CongressScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [DeputyResource]
+    list_display = [
+        "name",
+        "gender",
+        "electoral_unit",
+        "congress",
+        "term",
+        "employer",
+        "is_grassroots",
+        "status",
+        "masked_mobile",
+        "has_account",
+    ]
+    list_filter = ["congress", "term", "status", "is_grassroots", "gender", "electoral_unit", "party"]
+    search_fields = ["name", "employer", "occupation"]
+    autocomplete_fields = ["electoral_unit", "user"]
+    list_select_related = ["electoral_unit", "congress", "term", "user"]
+    list_per_page = 50
+    inlines = [StatusChangeInline]
+    readonly_fields = ["status", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["congress", "term", "electoral_unit", "name", "gender", "ethnicity", "birth_year", "party"]}),
+        (_("Occupation"), {"fields": ["occupation", "employer", "is_grassroots"]}),
+        (_("Personal data (confidential)"), {"fields": ["mobile", "id_number", "address", "email"]}),
+        (_("Public profile"), {"fields": ["public_bio", "is_public"]}),
+        (_("Status and account"), {"fields": ["status", "elected_on", "user", "created_at"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if can_view_personal_data(request.user, obj):
+            return fieldsets
+        # Without the permission the private fields are neither shown nor submitted.
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in PERSONAL_FIELDS]})
+            for name, opts in fieldsets
+        ]
+
+    def get_search_fields(self, request):
+        fields = list(super().get_search_fields(request))
+        if can_view_personal_data(request.user):
+            fields.append("=mobile")
+        return fields
+
+    @admin.display(description=_("Mobile number"))
+    def masked_mobile(self, obj):
+        return mask_mobile(obj.mobile)
+
+    @admin.display(description=_("Has an account"), boolean=True)
+    def has_account(self, obj):
+        return obj.user_id is not None
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.status not in (Deputy.Status.SERVING, Deputy.Status.PENDING):
+            obj.status = Deputy.Status.SERVING
+        super().save_model(request, obj, form, change)
+        if obj.user_id:
+            from accounts.services import user_sync_roles
+
+            user_sync_roles(user=obj.user)
+
+
+@admin.register(StandingCommitteeMember)
+class StandingCommitteeMemberAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    congress_path = "term__congress_id"
+    list_display = ["deputy", "position", "term", "start_date", "end_date"]
+    list_filter = ["position", "term"]
+    search_fields = ["deputy__name"]
+    autocomplete_fields = ["deputy"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.deputy.user_id:
+            from accounts.services import user_sync_roles
+
+            user_sync_roles(user=obj.deputy.user)
+
+
+class StatusChangeForm(forms.ModelForm):
+    """Suspend, resume or terminate a deputy: validated against the transition table."""
+
+    class Meta:
+        model = StatusChange
+        fields = ["deputy", "kind", "reason", "effective_date", "note"]
+
+    def clean(self):
+        data = super().clean()
+        deputy, kind, reason = data.get("deputy"), data.get("kind"), data.get("reason")
+        if not deputy or not kind:
+            return data
+        if kind == StatusChange.Kind.CONFIRM:
+            raise forms.ValidationError(_("Confirmation goes through a credentials review report."))
+        sources, _target = services.TRANSITIONS[kind]
+        if deputy.status not in sources:
+            raise forms.ValidationError(
+                _("Deputy “%(name)s” is “%(status)s”; this change is not possible.")
+                % {"name": deputy.name, "status": deputy.get_status_display()}
+            )
+        if kind == StatusChange.Kind.TERMINATE and reason not in services.TERMINATION_REASONS:
+            self.add_error("reason", _("Choose a legal ground for the termination."))
+        if kind == StatusChange.Kind.SUSPEND and reason not in services.SUSPENSION_REASONS:
+            self.add_error("reason", _("Choose a ground for the suspension."))
+        return data
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    """Adding a row runs the service (it changes the status and opens a vacancy); rows are never edited."""
+
+    congress_path = "deputy__congress_id"
+    form = StatusChangeForm
+    list_display = ["deputy", "kind", "reason", "from_status", "to_status", "effective_date", "actor", "created_at"]
+    list_filter = ["kind", "reason"]
+    search_fields = ["deputy__name"]
+    autocomplete_fields = ["deputy"]
+    list_select_related = ["deputy", "actor"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        common = {"actor": request.user, "deputy": data["deputy"], "effective_date": data["effective_date"], "note": data["note"]}
+        try:
+            if data["kind"] == StatusChange.Kind.SUSPEND:
+                result = services.deputy_suspend(reason=data["reason"], **common)
+            elif data["kind"] == StatusChange.Kind.RESUME:
+                result = services.deputy_resume(**common)
+            else:
+                result = services.deputy_terminate(reason=data["reason"], **common).vacated_by.status_changes.first()
+        except (InvalidTransition, NotAllowed) as exc:
+            self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+            return
+        obj.pk = result.pk
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if obj.pk is None:  # the service refused; the message says why
+            from django.http import HttpResponseRedirect
+
+            return HttpResponseRedirect(request.path)
+        return super().response_add(request, obj, post_url_continue)
+
+
+@admin.register(Vacancy)
+class VacancyAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    """Vacancies follow from terminations and by-elections; nobody types them in."""
+
+    congress_path = "term__congress_id"
+    list_display = ["vacated_by", "electoral_unit", "term", "opened_on", "status", "filled_by", "filled_on"]
+    list_filter = ["status", "electoral_unit", "term"]
+    search_fields = ["vacated_by__name", "filled_by__name"]
+    list_select_related = ["vacated_by", "electoral_unit", "term", "filled_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ByElectionResultInline(admin.TabularInline):
+    model = ByElectionResult
+    extra = 0
+    readonly_fields = ["deputy", "vacancy"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ByElection)
+class ByElectionAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    congress_path = "term__congress_id"
+    list_display = ["electoral_unit", "term", "held_on", "held_by", "review"]
+    list_filter = ["electoral_unit", "term"]
+    inlines = [ByElectionResultInline]
+
+    def has_add_permission(self, request):
+        # By-elections are recorded from an open vacancy (services.by_election_record).
+        return False
+
+
+@admin.register(CredentialsReview)
+class CredentialsReviewAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    congress_path = "term__congress_id"
+    list_display = ["title", "term", "meeting_date", "status", "approved_on"]
+    list_filter = ["status", "term"]
+    readonly_fields = ["status", "approved_on"]
+    actions = ["approve"]
+
+    @admin.action(description=_("SC confirms the selected reports (by-elected deputies start serving)"))
+    def approve(self, request, queryset):
+        from django.utils import timezone
+
+        for review in queryset:
+            try:
+                n = services.credentials_review_approve(actor=request.user, review=review, approved_on=timezone.localdate())
+                self.message_user(request, _("%(title)s: %(n)d deputies confirmed.") % {"title": review.title, "n": n})
+            except (InvalidTransition, NotAllowed) as exc:
+                self.message_user(request, f"{review}: {' '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR)
+

@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    """One message to one person: in the inbox, and by e-mail/SMS when asked.
+
+    ``key`` names the reason (e.g. ``suggestion:12:deadline-15d``); the unique
+    constraint on (user, key) is what makes every reminder once-only, however
+    many scans or workers try to send it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("Recipient")
+    )
+    key = models.CharField(_("Key"), max_length=200)
+    title = models.CharField(_("Title"), max_length=200)
+    body = models.TextField(_("Body"), blank=True)
+    url = models.CharField(_("Link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("Time"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("Read at"), null=True, blank=True)
+    want_email = models.BooleanField(_("By e-mail"), default=True)
+    want_sms = models.BooleanField(_("By SMS"), default=False)
+    emailed_at = models.DateTimeField(_("E-mailed at"), null=True, blank=True)
+    sms_sent_at = models.DateTimeField(_("SMS sent at"), null=True, blank=True)
+    delivery_error = models.CharField(_("Delivery error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("Messages")
+        verbose_name_plural = _("Messages")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

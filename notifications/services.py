@@ -1,0 +1,62 @@
+"""The one way to tell a user something: ``notify``.
+
+A notification is written once per (user, key); a second call with the same
+key, from any process, finds the unique constraint and does nothing. E-mail and
+SMS go out after the transaction commits, through a Celery task (in-process
+when REDIS_URL is unset); the delivery scan re-sends what a lost queue message
+left undelivered.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.exceptions import NotAllowed
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def notify(user, *, key: str, title: str, body: str = "", url: str = "", email: bool = True, sms: bool = False):
+    """Create the notification for ``key`` unless it exists; return it, or None if it already did."""
+    if user is None or not user.is_active:
+        return None
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate leaves the caller's transaction usable
+            notification = Notification.objects.create(
+                user=user,
+                key=key[:200],
+                title=title[:200],
+                body=body,
+                url=url[:300],
+                want_email=email and bool(user.email),
+                want_sms=sms and bool(user.mobile),
+            )
+    except IntegrityError:
+        return None
+    if notification.want_email or notification.want_sms:
+        transaction.on_commit(lambda: enqueue_delivery(notification.pk))
+    return notification
+
+
+def enqueue_delivery(notification_id: int) -> None:
+    """Queue delivery; if the broker is down, log it: the delivery scan will retry."""
+    from .tasks import deliver_notification
+
+    try:
+        deliver_notification.apply_async((notification_id,), retry=False)
+    except Exception:  # noqa: BLE001 - a broker outage must not break the request
+        logger.exception("Could not queue delivery of notification %s", notification_id)
+
+
+def notification_mark_read(*, actor, notification: Notification) -> None:
+    if notification.user_id != actor.pk:
+        raise NotAllowed(_("You can only change your own messages."))
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notification_mark_all_read(*, actor) -> int:
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())

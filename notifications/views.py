@@ -1,0 +1,37 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from . import services
+from .models import Notification
+
+
+@login_required
+def inbox(request):
+    qs = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
+    show = request.GET.get("show")
+    if show == "unread":
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "notifications/inbox.html", {"page": page, "show": show})
+
+
+@login_required
+@require_POST
+def mark_read(request, pk: int):
+    # Scoped lookup: another user's notification answers 404, not 403.
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    services.notification_mark_read(actor=request.user, notification=notification)
+    target = notification.url if request.POST.get("open") and notification.url else None
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    services.notification_mark_all_read(actor=request.user)
+    return redirect("notifications:inbox")

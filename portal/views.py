@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from accounts import roles
+
+from . import selectors
+
+
+def home(request):
+    """Public home page: what the congress's deputies are and do, in figures."""
+    return render(request, "portal/home.html", selectors.public_home_context())
+
+
+@login_required
+def after_login(request):
+    """Send each role to where its work is."""
+    if roles.is_staff_member(request.user):
+        return redirect("admin:index")
+    return redirect("portal:portal_home")
+
+
+@login_required
+def portal_home(request):
+    return render(request, "portal/portal_home.html", selectors.portal_home_context(user=request.user))
+
+
+@never_cache
+def healthz(request):
+    """200 when the database (and Redis, when configured) answer; 503 otherwise."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+            client.ping()
+            checks["redis"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["redis"] = f"error: {exc.__class__.__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
