@@ -138,8 +138,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "db.sqlite3",
-            # A file (not :memory:) so that a worker process in the tests sees it.
-            "TEST": {"NAME": BASE_DIR / "test-db.sqlite3"},
+            # A file (not :memory:) so that a worker process in the tests can open it;
+            # one per test process, so that parallel runs do not share it.
+            "TEST": {"NAME": BASE_DIR / f"test-db-{os.getpid()}.sqlite3"},
             "OPTIONS": {"timeout": 20},
         }
     }

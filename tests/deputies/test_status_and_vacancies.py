@@ -1,0 +1,177 @@
+"""Status changes, vacancies, by-elections and credentials reviews; counts equal a recount."""
+
+import datetime
+
+import pytest
+
+from accounts.exceptions import NotAllowed
+from deputies import services
+from deputies.exceptions import InvalidTransition
+from deputies.models import CredentialsReview, Deputy, StatusChange, Vacancy
+from deputies.selectors import electoral_unit_counts, serving_count
+from tests import factories
+
+TODAY = datetime.date(2026, 3, 1)
+
+
+def recount(unit, term):
+    deputies = list(Deputy.objects.filter(electoral_unit=unit, term=term))
+    return {
+        "serving": sum(d.status == Deputy.Status.SERVING for d in deputies),
+        "suspended": sum(d.status == Deputy.Status.SUSPENDED for d in deputies),
+        "pending": sum(d.status == Deputy.Status.PENDING for d in deputies),
+        "vacancies": sum(v.status == Vacancy.Status.OPEN for v in Vacancy.objects.filter(electoral_unit=unit, term=term)),
+    }
+
+
+def counts_of(unit, term):
+    row = electoral_unit_counts(congress_id=unit.congress_id, term_id=term.pk).get(pk=unit.pk)
+    return {
+        "serving": row.serving_count,
+        "suspended": row.suspended_count,
+        "pending": row.pending_count,
+        "vacancies": row.vacancy_count,
+    }
+
+
+@pytest.fixture
+def roster(city, term, electoral_unit):
+    return [factories.DeputyFactory(congress=city, term=term, electoral_unit=electoral_unit) for _ in range(6)]
+
+
+@pytest.mark.django_db
+def test_terminate_opens_a_vacancy_and_leaves_the_serving_count_at_once(staff, roster, term, electoral_unit):
+    before = serving_count(congress_id=electoral_unit.congress_id, term_id=term.pk)
+    vacancy = services.deputy_terminate(
+        actor=staff, deputy=roster[0], reason=StatusChange.Reason.RESIGNED, effective_date=TODAY
+    )
+    assert vacancy.status == Vacancy.Status.OPEN
+    assert serving_count(congress_id=electoral_unit.congress_id, term_id=term.pk) == before - 1
+    assert counts_of(electoral_unit, term) == recount(electoral_unit, term) == {
+        "serving": 5, "suspended": 0, "pending": 0, "vacancies": 1,
+    }
+    change = StatusChange.objects.get(deputy=roster[0])
+    assert (change.from_status, change.to_status, change.actor) == ("serving", "terminated", staff)
+
+
+@pytest.mark.django_db
+def test_terminate_needs_a_legal_ground(staff, roster):
+    with pytest.raises(InvalidTransition):
+        services.deputy_terminate(actor=staff, deputy=roster[0], reason=StatusChange.Reason.CUSTODY, effective_date=TODAY)
+    roster[0].refresh_from_db()
+    assert roster[0].status == Deputy.Status.SERVING
+    assert not Vacancy.objects.exists()
+
+
+@pytest.mark.django_db
+def test_terminated_deputy_cannot_be_terminated_again_or_suspended(staff, roster):
+    services.deputy_terminate(actor=staff, deputy=roster[0], reason=StatusChange.Reason.DIED, effective_date=TODAY)
+    with pytest.raises(InvalidTransition):
+        services.deputy_terminate(actor=staff, deputy=roster[0], reason=StatusChange.Reason.MOVED, effective_date=TODAY)
+    with pytest.raises(InvalidTransition):
+        services.deputy_suspend(actor=staff, deputy=roster[0], reason=StatusChange.Reason.CUSTODY, effective_date=TODAY)
+    assert Vacancy.objects.count() == 1
+    assert StatusChange.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_stale_object_cannot_resurrect_a_terminated_deputy(staff, roster):
+    """GIVEN two staff hold the same deputy in memory WHEN one terminates and the other suspends
+    THEN the second is refused: the database row decides, not the stale object."""
+    stale = Deputy.objects.get(pk=roster[0].pk)
+    services.deputy_terminate(actor=staff, deputy=roster[0], reason=StatusChange.Reason.RESIGNED, effective_date=TODAY)
+    with pytest.raises(InvalidTransition):
+        services.deputy_suspend(actor=staff, deputy=stale, reason=StatusChange.Reason.CUSTODY, effective_date=TODAY)
+    assert Deputy.objects.get(pk=roster[0].pk).status == Deputy.Status.TERMINATED
+
+
+@pytest.mark.django_db
+def test_suspend_and_resume(staff, roster, term, electoral_unit):
+    services.deputy_suspend(actor=staff, deputy=roster[1], reason=StatusChange.Reason.CUSTODY, effective_date=TODAY)
+    assert counts_of(electoral_unit, term) == recount(electoral_unit, term)
+    assert counts_of(electoral_unit, term)["suspended"] == 1
+    assert not Vacancy.objects.exists()  # a suspended deputy keeps the seat
+    services.deputy_resume(actor=staff, deputy=roster[1], effective_date=TODAY)
+    assert Deputy.objects.get(pk=roster[1].pk).status == Deputy.Status.SERVING
+    with pytest.raises(InvalidTransition):
+        services.deputy_resume(actor=staff, deputy=roster[1], effective_date=TODAY)
+
+
+@pytest.mark.django_db
+def test_future_termination_date_is_refused(staff, roster):
+    with pytest.raises(InvalidTransition):
+        services.deputy_terminate(
+            actor=staff, deputy=roster[0], reason=StatusChange.Reason.RESIGNED,
+            effective_date=datetime.date.today() + datetime.timedelta(days=3),
+        )
+
+
+@pytest.mark.django_db
+def test_only_staff_in_scope_change_status(deputy, district_staff, roster):
+    with pytest.raises(NotAllowed):
+        services.deputy_suspend(actor=deputy, deputy=roster[0], reason=StatusChange.Reason.CUSTODY, effective_date=TODAY)
+    with pytest.raises(NotAllowed):
+        services.deputy_terminate(actor=district_staff, deputy=roster[0], reason=StatusChange.Reason.DIED, effective_date=TODAY)
+    assert not StatusChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_by_election_enters_after_the_review_is_approved(staff, roster, term, electoral_unit):
+    """GIVEN a vacancy WHEN a by-election is recorded THEN the new deputy waits (pending) and the
+    vacancy stays open; WHEN the SC approves the review THEN the deputy serves and the vacancy is filled."""
+    vacancy = services.deputy_terminate(actor=staff, deputy=roster[0], reason=StatusChange.Reason.MOVED, effective_date=TODAY)
+    review = CredentialsReview.objects.create(term=term, title="关于补选代表资格的审查报告", meeting_date=TODAY)
+    result = services.by_election_record(
+        actor=staff, vacancy=vacancy, held_on=TODAY, held_by="玄武区人大常委会", review=review,
+        elected={"name": "新代表", "gender": "M", "employer": "示例公司"},
+    )
+    assert result.deputy.status == Deputy.Status.PENDING
+    assert counts_of(electoral_unit, term) == recount(electoral_unit, term) == {
+        "serving": 5, "suspended": 0, "pending": 1, "vacancies": 1,
+    }
+    with pytest.raises(InvalidTransition):
+        services.by_election_record(
+            actor=staff, vacancy=vacancy, held_on=TODAY, held_by="x", elected={"name": "重复", "gender": "F"}
+        )
+
+    confirmed = services.credentials_review_approve(actor=staff, review=review, approved_on=TODAY)
+    assert confirmed == 1
+    assert counts_of(electoral_unit, term) == recount(electoral_unit, term) == {
+        "serving": 6, "suspended": 0, "pending": 0, "vacancies": 0,
+    }
+    vacancy.refresh_from_db()
+    assert vacancy.filled_by == result.deputy and vacancy.reported_in == review
+    with pytest.raises(InvalidTransition):
+        services.credentials_review_approve(actor=staff, review=review, approved_on=TODAY)
+
+
+@pytest.mark.django_db
+def test_terminating_a_linked_deputy_removes_the_deputy_role(staff, deputy, django_capture_on_commit_callbacks):
+    from accounts import roles
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.deputy_terminate(actor=staff, deputy=deputy.mandate, reason=StatusChange.Reason.RESIGNED, effective_date=TODAY)
+    deputy.__dict__.pop("_role_cache", None)
+    assert roles.DEPUTY not in roles.user_roles(deputy)
+
+
+@pytest.mark.django_db
+def test_status_change_admin_runs_the_service(staff_client, roster):
+    response = staff_client.post(
+        "/admin/deputies/statuschange/add/",
+        {"deputy": roster[2].pk, "kind": "terminate", "reason": "resigned", "effective_date": "2026-03-01", "note": "本人书面辞职"},
+    )
+    assert response.status_code == 302
+    assert Deputy.objects.get(pk=roster[2].pk).status == Deputy.Status.TERMINATED
+    assert Vacancy.objects.filter(vacated_by=roster[2]).exists()
+
+
+@pytest.mark.django_db
+def test_status_change_admin_refuses_an_illegal_change_with_a_message(staff_client, roster):
+    response = staff_client.post(
+        "/admin/deputies/statuschange/add/",
+        {"deputy": roster[2].pk, "kind": "resume", "reason": "", "effective_date": "2026-03-01", "note": ""},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors()
+    assert not StatusChange.objects.exists()
