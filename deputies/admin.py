@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.exceptions import NotAllowed
@@ -262,10 +263,69 @@ class VacancyAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
     """Vacancies follow from terminations and by-elections; nobody types them in."""
 
     congress_path = "term__congress_id"
-    list_display = ["vacated_by", "electoral_unit", "term", "opened_on", "status", "filled_by", "filled_on"]
+    list_display = ["vacated_by", "electoral_unit", "term", "opened_on", "status", "filled_by", "filled_on", "by_election_link"]
     list_filter = ["status", "electoral_unit", "term"]
     search_fields = ["vacated_by__name", "filled_by__name"]
-    list_select_related = ["vacated_by", "electoral_unit", "term", "filled_by"]
+    list_select_related = ["vacated_by", "electoral_unit", "term", "filled_by", "by_election_result"]
+
+    @admin.display(description=_("By-election"))
+    def by_election_link(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        result = getattr(obj, "by_election_result", None)
+        if result is not None:
+            return result.deputy.name
+        if obj.status != Vacancy.Status.OPEN:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("admin:deputies_vacancy_by_election", args=[obj.pk]), _("Record by-election"))
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("<int:pk>/by-election/", self.admin_site.admin_view(self.by_election_view), name="deputies_vacancy_by_election")
+        ] + super().get_urls()
+
+    def by_election_view(self, request, pk):
+        """Record the by-election for an open vacancy through the service."""
+        from django.shortcuts import get_object_or_404, redirect
+        from django.template.response import TemplateResponse
+
+        from .forms import ByElectionForm
+
+        vacancy = get_object_or_404(self.get_queryset(request).select_related("vacated_by", "term"), pk=pk)
+        form = ByElectionForm(request.POST or None, term=vacancy.term)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = services.by_election_record(
+                    actor=request.user,
+                    vacancy=vacancy,
+                    held_on=form.cleaned_data["held_on"],
+                    held_by=form.cleaned_data["held_by"],
+                    review=form.cleaned_data["review"],
+                    elected=form.elected_fields(),
+                )
+            except (InvalidTransition, NotAllowed) as exc:
+                form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                self.message_user(
+                    request,
+                    _("By-election recorded: %(name)s awaits the credentials review.") % {"name": result.deputy.name},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:deputies_vacancy_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Record by-election"),
+            "vacancy": vacancy,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/deputies/vacancy/by_election.html", context)
 
     def has_add_permission(self, request):
         return False

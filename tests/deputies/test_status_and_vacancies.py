@@ -175,3 +175,23 @@ def test_status_change_admin_refuses_an_illegal_change_with_a_message(staff_clie
     assert response.status_code == 200
     assert response.context["adminform"].form.non_field_errors()
     assert not StatusChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_by_election_form_in_the_admin(staff_client, staff, roster, term):
+    vacancy = services.deputy_terminate(actor=staff, deputy=roster[0], reason=StatusChange.Reason.MOVED, effective_date=TODAY)
+    url = f"/admin/deputies/vacancy/{vacancy.pk}/by-election/"
+    assert staff_client.get(url).status_code == 200
+    bad = staff_client.post(url, {"held_on": "2026-13-01", "held_by": "", "name": "", "gender": "M", "mobile": "12345"})
+    assert bad.status_code == 200
+    assert set(bad.context["form"].errors) >= {"held_on", "held_by", "name", "mobile"}
+    assert not Deputy.objects.filter(status=Deputy.Status.PENDING).exists()
+    ok = staff_client.post(url, {"held_on": "2026-03-01", "held_by": "玄武区人大常委会", "name": "补选代表", "gender": "F",
+                                 "ethnicity": "汉族", "mobile": "138 0000 7777"})
+    assert ok.status_code == 302
+    elected = Deputy.objects.get(name="补选代表")
+    assert elected.status == Deputy.Status.PENDING and elected.mobile == "13800007777"
+    assert staff_client.get(url).status_code == 200  # still reachable, but recording again is refused
+    again = staff_client.post(url, {"held_on": "2026-03-01", "held_by": "x", "name": "再次", "gender": "F", "ethnicity": "汉族"})
+    assert again.status_code == 200 and again.context["form"].non_field_errors()
+    assert not Deputy.objects.filter(name="再次").exists()
