@@ -19,5 +19,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("inbox/", include("notifications.urls")),
+    path("", include("deputies.urls")),
     path("", include("portal.urls")),
 ]

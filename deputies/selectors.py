@@ -1,12 +1,17 @@
 """Reads of the roster, scoped by the actor. Counts come from the rows, never stored."""
 
+import datetime
+
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from accounts import roles
 from accounts.exceptions import NotAllowed
 
-from .models import Congress, Deputy, ElectoralUnit, Vacancy
+from .masking import can_view_personal_data
+from .models import Activity, Congress, Deputy, DeputyLetter, ElectoralUnit, Participation, Vacancy
 
 
 def congress_queryset_for_actor(*, actor) -> QuerySet[Congress]:
@@ -51,3 +56,149 @@ def electoral_unit_counts(*, congress_id: int, term_id: int) -> QuerySet[Elector
 
 def serving_count(*, congress_id: int, term_id: int) -> int:
     return Deputy.objects.filter(congress_id=congress_id, term_id=term_id, status=Deputy.Status.SERVING).count()
+
+
+# --- The performance archive (履职档案): a query over the activity ledger ---------------------
+
+
+
+
+P = Participation.Status
+
+
+def archive_deputy_get_for_actor(*, actor, deputy_id: int) -> Deputy:
+    """The deputy whose archive the actor may open: their own, or any in a staff member's scope."""
+    deputy = (
+        Deputy.objects.select_related("congress", "term", "electoral_unit", "user")
+        .filter(pk=deputy_id)
+        .first()
+    )
+    if deputy is None:
+        raise Http404
+    if deputy.user_id is not None and deputy.user_id == actor.pk:
+        return deputy
+    if roles.is_staff_member(actor):
+        scope = roles.congress_scope_ids(actor)
+        if scope is None or deputy.congress_id in scope:
+            return deputy
+    raise PermissionDenied
+
+
+def archive_summary(*, deputy: Deputy, year: int) -> dict:
+    """Counts per activity kind, this year and this term (the mandate), from the participations.
+
+    One grouped query; kinds with no participation come back as zero.
+    """
+    in_year = Q(activity_date__year=year)
+    rows = (
+        Participation.objects.filter(deputy=deputy)
+        .order_by()
+        .values("activity_kind")
+        .annotate(
+            attended_year=Count("pk", filter=in_year & Q(status=P.ATTENDED)),
+            attended_term=Count("pk", filter=Q(status=P.ATTENDED)),
+            invited_year=Count("pk", filter=in_year),
+            absent_year=Count("pk", filter=in_year & Q(status=P.ABSENT)),
+            excused_year=Count("pk", filter=in_year & Q(status__in=[P.EXCUSED, P.DECLINED])),
+        )
+    )
+    by_kind = {row["activity_kind"]: row for row in rows}
+    kinds = []
+    totals = dict.fromkeys(["attended_year", "attended_term", "invited_year", "absent_year", "excused_year"], 0)
+    for value, label in Activity.Kind.choices:
+        row = by_kind.get(value, {})
+        item = {"kind": value, "label": label, **{k: row.get(k, 0) for k in totals}}
+        for k in totals:
+            totals[k] += item[k]
+        kinds.append(item)
+    return {"year": year, "kinds": kinds, "totals": totals}
+
+
+def archive_timeline(*, deputy: Deputy, year: int | None = None):
+    qs = Participation.objects.filter(deputy=deputy).select_related("activity").order_by("-activity_date", "-pk")
+    if year:
+        qs = qs.filter(activity_date__year=year)
+    return qs
+
+
+def archive_extras(*, deputy: Deputy) -> dict:
+    """What else belongs in the archive: letters, duty reports, supervisor posts, SC seats."""
+    return {
+        "letters": list(DeputyLetter.objects.filter(deputy=deputy).select_related("body").order_by("-received_on")),
+        "duty_reports": list(deputy.duty_reports.order_by("-scheduled_on")),
+        "supervisor_posts": list(deputy.supervisor_posts.select_related("body").order_by("-start_date")),
+        "sc_seats": list(deputy.sc_seats.select_related("term")),
+        "groups": list(deputy.groups.all()),
+    }
+
+
+ARCHIVE_ORDERINGS = {
+    "name": ("name", "pk"),
+    "-attended_year": ("-attended_year", "name", "pk"),
+    "attended_year": ("attended_year", "name", "pk"),
+    "-attended_term": ("-attended_term", "name", "pk"),
+    "attended_term": ("attended_term", "name", "pk"),
+    "-absent_year": ("-absent_year", "name", "pk"),
+    "electoral_unit": ("electoral_unit__order", "electoral_unit__name", "name", "pk"),
+}
+
+
+def archive_list_for_staff(
+    *,
+    actor,
+    year: int,
+    congress_id: int | None = None,
+    electoral_unit_id: int | None = None,
+    grassroots: bool | None = None,
+    no_activity: bool = False,
+    q: str = "",
+    order: str = "name",
+):
+    """Deputies in the staff member's scope with their yearly and term counts, for sorting and filtering.
+
+    The counts are one grouped aggregate over the participations (no query per row).
+    """
+    if not roles.is_staff_member(actor):
+        raise PermissionDenied
+    qs = deputy_list_for_staff(actor=actor).filter(term__is_current=True).exclude(status=Deputy.Status.TERMINATED)
+    if congress_id:
+        qs = qs.filter(congress_id=congress_id)
+    if electoral_unit_id:
+        qs = qs.filter(electoral_unit_id=electoral_unit_id)
+    if grassroots is not None:
+        qs = qs.filter(is_grassroots=grassroots)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(employer__contains=q))
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    in_year = Q(participations__activity_date__range=(start, end))
+    qs = qs.annotate(
+        attended_year=Count("participations", filter=in_year & Q(participations__status=P.ATTENDED)),
+        attended_term=Count("participations", filter=Q(participations__status=P.ATTENDED)),
+        absent_year=Count("participations", filter=in_year & Q(participations__status=P.ABSENT)),
+    )
+    if no_activity:
+        qs = qs.filter(attended_year=0)
+    return qs.order_by(*ARCHIVE_ORDERINGS.get(order, ARCHIVE_ORDERINGS["name"]))
+
+
+def activities_to_record(*, actor):
+    """Activities the actor must record attendance for and has not yet."""
+    return (
+        Activity.objects.filter(recorder=actor, attendance_closed_at__isnull=True)
+        .select_related("congress")
+        .annotate(invited=Count("participations"))
+        .order_by("start_date")
+    )
+
+
+def invitations_for_user(*, user):
+    """The user's participations across all their mandates, newest first."""
+    return (
+        Participation.objects.filter(deputy__user=user)
+        .select_related("activity", "deputy__congress")
+        .order_by("-activity_date", "-pk")
+    )
+
+
+def personal_data_visible(*, actor, deputy: Deputy) -> bool:
+    return can_view_personal_data(actor, deputy)
