@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "deputies",
+    "proposals",
     "notifications",
     "portal",
 ]
@@ -296,6 +297,14 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False  # our formats quote formulae as text instead of stripping them
 # The file formats (Excel-safe XLSX and CSV) are set on the admin classes:
 # see portal/formats.py.
+
+# --- Suggestions: deadlines (configurable; defaults from the Deputies Law and local practice) ---
+PROPOSALS_REPLY_MONTHS = env_int("PROPOSALS_REPLY_MONTHS", 3)
+PROPOSALS_BROAD_REPLY_MONTHS = env_int("PROPOSALS_BROAD_REPLY_MONTHS", 6)
+PROPOSALS_REASSIGN_WORKDAYS = env_int("PROPOSALS_REASSIGN_WORKDAYS", 7)
+PROPOSALS_REHANDLE_MONTHS = env_int("PROPOSALS_REHANDLE_MONTHS", 1)
+PROPOSALS_RATING_REMINDER_DAYS = env_int("PROPOSALS_RATING_REMINDER_DAYS", 7)
+PROPOSALS_ATTACHMENT_MAX_BYTES = env_int("PROPOSALS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- Logging ---------------------------------------------------------------------
 LOGGING = {

@@ -1,0 +1,228 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import CongressScopedAdminMixin
+
+from . import services
+from .exceptions import InvalidTransition, NotAllowed
+from .models import (
+    Assignment,
+    Award,
+    Commitment,
+    ContactLog,
+    CoSigner,
+    Field,
+    HolidayOverride,
+    KeySupervision,
+    Rating,
+    Reply,
+    ReplyCategory,
+    Suggestion,
+    SuggestionEvent,
+    ThirdPartyEvaluation,
+    TopicGuide,
+)
+
+
+@admin.register(Field)
+class FieldAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+    search_fields = ["name"]
+
+
+@admin.register(ReplyCategory)
+class ReplyCategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "creates_commitment", "order"]
+
+
+@admin.register(HolidayOverride)
+class HolidayOverrideAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "note"]
+    date_hierarchy = "date"
+
+
+@admin.register(TopicGuide)
+class TopicGuideAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "session", "published", "published_on"]
+    list_filter = ["published", "congress"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = SuggestionEvent
+    fields = ["created_at", "action", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+
+
+class CoSignerInline(ReadOnlyInline):
+    model = CoSigner
+    fields = ["deputy", "status", "responded_at"]
+    readonly_fields = fields
+
+
+class AssignmentInline(ReadOnlyInline):
+    model = Assignment
+    fields = ["unit", "role", "status", "assigned_on", "deadline", "first_replied_on"]
+    readonly_fields = fields
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    """Read-mostly: the workflow runs in the office pages; actions here call the same services."""
+
+    list_display = ["number_display", "title", "kind", "lead_deputy", "session", "status", "entered_by_staff", "published"]
+    list_filter = ["status", "kind", "session", "field", "published", "entered_by_staff"]
+    search_fields = ["title", "lead_deputy__name"]
+    list_select_related = ["lead_deputy", "session"]
+    readonly_fields = [
+        "congress", "session", "kind", "title", "body", "field", "lead_deputy", "status", "number", "number_series",
+        "is_broad", "entered_by_staff", "created_by", "created_at", "updated_at", "submitted_at", "accepted_at",
+        "return_reason", "converted_from_motion", "merged_into", "published", "published_at",
+    ]
+    exclude = ["search_text"]
+    inlines = [CoSignerInline, AssignmentInline, EventInline]
+    actions = ["accept", "publish", "unpublish"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Number"), ordering="number")
+    def number_display(self, obj):
+        return obj.number_label or "—"
+
+    def _run(self, request, queryset, func, done_message):
+        done = 0
+        for suggestion in queryset:
+            try:
+                func(suggestion)
+                done += 1
+            except (InvalidTransition, NotAllowed) as exc:
+                self.message_user(request, f"{suggestion.title}: {' '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR)
+        if done:
+            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Accept the selected items (numbered in order)"))
+    def accept(self, request, queryset):
+        self._run(request, queryset.order_by("submitted_at", "pk"),
+                  lambda s: services.suggestion_accept(actor=request.user, suggestion=s), _("%(n)d accepted."))
+
+    @admin.action(description=_("Publish the selected items"))
+    def publish(self, request, queryset):
+        self._run(request, queryset, lambda s: services.suggestion_set_published(actor=request.user, suggestion=s, published=True),
+                  _("%(n)d published."))
+
+    @admin.action(description=_("Withdraw the selected items from the public pages"))
+    def unpublish(self, request, queryset):
+        self._run(request, queryset, lambda s: services.suggestion_set_published(actor=request.user, suggestion=s, published=False),
+                  _("%(n)d withdrawn."))
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    congress_path = "suggestion__congress_id"
+    list_display = ["suggestion", "unit", "role", "status", "assigned_on", "deadline", "first_replied_on"]
+    list_filter = ["status", "role", "unit"]
+    search_fields = ["suggestion__title", "unit__name"]
+    list_select_related = ["suggestion", "unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reply)
+class ReplyAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    congress_path = "assignment__suggestion__congress_id"
+    list_display = ["assignment", "round", "category", "signer", "replied_on", "on_time"]
+    list_filter = ["category", "on_time"]
+    search_fields = ["assignment__suggestion__title", "text"]
+    list_select_related = ["assignment__suggestion", "assignment__unit", "category"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Rating)
+class RatingAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    """Ratings are the deputies' own acts: nobody adds or changes them here."""
+
+    congress_path = "deputy__congress_id"
+    list_display = ["reply", "deputy", "value", "rated_at"]
+    list_filter = ["value"]
+    list_select_related = ["reply__assignment__suggestion", "reply__assignment__unit", "deputy"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    congress_path = "reply__assignment__suggestion__congress_id"
+    list_display = ["content", "reply", "due_date", "status", "fulfilled_on"]
+    list_filter = ["status"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ContactLog)
+class ContactLogAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    congress_path = "assignment__suggestion__congress_id"
+    list_display = ["assignment", "stage", "method", "contacted_on"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(KeySupervision)
+class KeySupervisionAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    congress_path = "suggestion__congress_id"
+    list_display = ["suggestion", "year", "sc_leader", "government_leader", "committee", "selected_on"]
+    list_filter = ["year"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ThirdPartyEvaluation)
+class ThirdPartyEvaluationAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    congress_path = "reply__assignment__suggestion__congress_id"
+    list_display = ["reply", "evaluator", "evaluated_on", "score"]
+    autocomplete_fields = ["reply"]
+
+
+@admin.register(Award)
+class AwardAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["year", "kind", "suggestion", "reply", "unit", "person_name", "citation"]
+    list_filter = ["year", "kind"]
+    autocomplete_fields = ["suggestion", "reply", "unit"]

@@ -1,0 +1,649 @@
+"""Every write on suggestions and motions.
+
+Each action checks who may run it, runs in a transaction, changes the status only
+through ``_transition`` (a conditional UPDATE from the allowed states), and writes a
+SuggestionEvent. Notifications are queued with ``transaction.on_commit`` by
+``notifications.services.notify``.
+"""
+
+import datetime
+import secrets
+from pathlib import Path
+
+import nh3
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from deputies.models import Deputy
+from notifications.services import notify
+
+from . import workflow
+from .exceptions import InvalidTransition, NotAllowed
+from .models import (
+    Assignment,
+    Attachment,
+    Commitment,
+    CommitmentProgress,
+    ContactLog,
+    CoSigner,
+    KeySupervision,
+    KeySupervisionProgress,
+    NumberCounter,
+    Rating,
+    Reply,
+    ReplyCategory,
+    Suggestion,
+    SuggestionEvent,
+)
+from .search import segment_for_index
+from .workdays import add_workdays
+
+S = Suggestion.Status
+A = Assignment.Status
+
+
+# --- Who is who ------------------------------------------------------------------------------
+
+
+def is_office_staff(actor, congress_id: int) -> bool:
+    if not (roles.is_staff_member(actor) and actor.has_perm("proposals.change_suggestion")):
+        return False
+    scope = roles.congress_scope_ids(actor)
+    return scope is None or congress_id in scope
+
+
+def require_staff(actor, suggestion: Suggestion) -> None:
+    if not is_office_staff(actor, suggestion.congress_id):
+        raise NotAllowed(_("Only deputy-work office staff may do this."))
+
+
+def is_lead_deputy(actor, suggestion: Suggestion) -> bool:
+    return suggestion.lead_deputy.user_id is not None and suggestion.lead_deputy.user_id == actor.pk
+
+
+def require_unit_officer(actor, assignment: Assignment) -> None:
+    if actor.unit_id is None or actor.unit_id != assignment.unit_id or not actor.is_active:
+        raise NotAllowed(_("Only an officer of the assigned unit may do this."))
+
+
+# --- Helpers -----------------------------------------------------------------------------------
+
+
+def clean_text(value: str) -> str:
+    """Store plain text only: any HTML (scripts included) is removed, the text kept.
+
+    Paragraphs and lists are written as blank lines and "- " or "1." lines and
+    rendered by the ``render_body`` template filter, which escapes everything first.
+    """
+    return nh3.clean(value or "", tags=set()).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").strip()
+
+
+def reply_deadline(assigned_on: datetime.date, *, broad: bool) -> datetime.date:
+    months = settings.PROPOSALS_BROAD_REPLY_MONTHS if broad else settings.PROPOSALS_REPLY_MONTHS
+    return assigned_on + relativedelta(months=months)
+
+
+def _event(suggestion, action, *, actor, from_status="", to_status="", note=""):
+    return SuggestionEvent.objects.create(
+        suggestion=suggestion, action=action, actor=actor, from_status=from_status, to_status=to_status, note=note
+    )
+
+
+def _refuse(current: str, action: str):
+    label = S(current).label if current in S.values else current
+    return InvalidTransition(
+        _("This item is “%(status)s”; “%(action)s” is not possible now.") % {"status": label, "action": _(action)}
+    )
+
+
+def _transition(suggestion: Suggestion, action: str, *, actor, note: str = "", **updates) -> SuggestionEvent:
+    """Move the suggestion along the table; refuse (changing nothing) if it is not in a source state."""
+    rule = workflow.TRANSITIONS[action]
+    current = Suggestion.objects.filter(pk=suggestion.pk).values_list("status", flat=True).first()
+    target = rule.target or current
+    changed = 0
+    if current in rule.sources:
+        changed = Suggestion.objects.filter(pk=suggestion.pk, status=current).update(
+            status=target, updated_at=timezone.now(), **updates
+        )
+    if not changed:
+        raise _refuse(current, action)
+    suggestion.status = target
+    for key, value in updates.items():
+        if not hasattr(value, "resolve_expression"):
+            setattr(suggestion, key, value)
+    return _event(suggestion, action, actor=actor, from_status=current, to_status=target, note=note)
+
+
+def _reindex(suggestion: Suggestion) -> None:
+    replies = Reply.objects.filter(assignment__suggestion=suggestion).values_list("text", flat=True)
+    text = segment_for_index(" ".join([suggestion.title, suggestion.body, *replies]))
+    Suggestion.objects.filter(pk=suggestion.pk).update(search_text=text)
+
+
+# --- Drafting (deputies) ---------------------------------------------------------------------
+
+
+def suggestion_create(
+    *, actor, lead_deputy: Deputy, title: str, body: str, kind: str = Suggestion.Kind.SUGGESTION,
+    field=None, session=None, on_behalf: bool = False,
+) -> Suggestion:
+    """A deputy drafts for themselves; staff may enter a paper suggestion for a deputy (marked and audited)."""
+    if on_behalf:
+        if not is_office_staff(actor, lead_deputy.congress_id):
+            raise NotAllowed(_("Only deputy-work office staff may enter a suggestion for a deputy."))
+    elif lead_deputy.user_id != actor.pk:
+        raise NotAllowed(_("You can only draft suggestions as yourself."))
+    if lead_deputy.status != Deputy.Status.SERVING:
+        raise NotAllowed(_("Only a serving deputy may make suggestions."))
+    title, body = clean_text(title), clean_text(body)
+    errors = {}
+    if not title:
+        errors["title"] = _("Enter a title.")
+    if not body:
+        errors["body"] = _("Enter the text.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        suggestion = Suggestion.objects.create(
+            congress_id=lead_deputy.congress_id, session=session, kind=kind, title=title[:200], body=body,
+            field=field, lead_deputy=lead_deputy, created_by=actor, entered_by_staff=on_behalf,
+        )
+        _event(suggestion, "create", actor=actor, to_status=S.DRAFT,
+               note=_("Entered by staff on the deputy's behalf") if on_behalf else "")
+    return suggestion
+
+
+def suggestion_update(*, actor, suggestion: Suggestion, **fields) -> Suggestion:
+    """Edit a draft (or a returned item): only the lead deputy, or staff for a staff-entered one."""
+    if not (is_lead_deputy(actor, suggestion) or (suggestion.entered_by_staff and is_office_staff(actor, suggestion.congress_id))):
+        raise NotAllowed(_("Only the lead deputy may edit this draft."))
+    allowed = {"title", "body", "kind", "field", "session"}
+    if set(fields) - allowed:
+        raise ValueError(f"Unexpected fields: {set(fields) - allowed}")
+    for key in ("title", "body"):
+        if key in fields:
+            fields[key] = clean_text(fields[key])
+            if not fields[key]:
+                raise ValidationError({key: _("This field cannot be empty.")})
+    with transaction.atomic():
+        updated = Suggestion.objects.filter(pk=suggestion.pk, status__in=workflow.EDITABLE).update(
+            updated_at=timezone.now(), **fields
+        )
+        if not updated:
+            raise InvalidTransition(_("Only a draft or a returned item can be edited."))
+    for key, value in fields.items():
+        setattr(suggestion, key, value)
+    return suggestion
+
+
+def cosigner_invite(*, actor, suggestion: Suggestion, deputies) -> int:
+    if not is_lead_deputy(actor, suggestion) and not is_office_staff(actor, suggestion.congress_id):
+        raise NotAllowed(_("Only the lead deputy may invite co-signers."))
+    if suggestion.status not in workflow.EDITABLE:
+        raise InvalidTransition(_("Co-signers can be invited while the item is a draft."))
+    created = 0
+    with transaction.atomic():
+        for deputy in deputies:
+            if deputy.pk == suggestion.lead_deputy_id:
+                continue
+            if deputy.congress_id != suggestion.congress_id or deputy.status != Deputy.Status.SERVING:
+                raise ValidationError(_("%(name)s is not a serving deputy of this congress.") % {"name": deputy.name})
+            cosigner, new = CoSigner.objects.get_or_create(suggestion=suggestion, deputy=deputy)
+            if not new:
+                continue
+            created += 1
+            if deputy.user_id:
+                notify(deputy.user, key=f"suggestion:{suggestion.pk}:cosign:{deputy.pk}",
+                       title=_("Co-signing request: %(title)s") % {"title": suggestion.title},
+                       body=_("%(name)s asks you to co-sign.") % {"name": suggestion.lead_deputy.name},
+                       url=f"/portal/suggestions/{suggestion.pk}/")
+        if created:
+            _event(suggestion, "cosigners_invited", actor=actor, note=str(created))
+    return created
+
+
+def cosigner_respond(*, actor, cosigner: CoSigner, confirm: bool) -> CoSigner:
+    if cosigner.deputy.user_id != actor.pk:
+        raise NotAllowed(_("Only the invited deputy may answer."))
+    target = CoSigner.Status.CONFIRMED if confirm else CoSigner.Status.DECLINED
+    with transaction.atomic():
+        updated = CoSigner.objects.filter(
+            pk=cosigner.pk, suggestion__status__in=workflow.EDITABLE | {S.SUBMITTED}
+        ).update(status=target, responded_at=timezone.now())
+        if not updated:
+            raise InvalidTransition(_("This item can no longer be co-signed."))
+        _event(cosigner.suggestion, "cosigner_" + target, actor=actor, note=cosigner.deputy.name)
+    cosigner.status = target
+    return cosigner
+
+
+def attachment_add(*, actor, suggestion: Suggestion, upload, reply: Reply | None = None) -> Attachment:
+    """Accept a PDF, Word file or image, checked by its content, not its name."""
+    from .uploads import check_upload
+
+    if reply is None:
+        if not (is_lead_deputy(actor, suggestion) or is_office_staff(actor, suggestion.congress_id)):
+            raise NotAllowed(_("Only the lead deputy may add attachments."))
+        if suggestion.status not in workflow.EDITABLE and not is_office_staff(actor, suggestion.congress_id):
+            raise InvalidTransition(_("Attachments can be added while the item is a draft."))
+    else:
+        require_unit_officer(actor, reply.assignment)
+    content_type, extension, safe_name = check_upload(upload)
+    attachment = Attachment(
+        suggestion=suggestion, reply=reply, token=secrets.token_hex(16), extension=extension,
+        original_name=safe_name, content_type=content_type, size=upload.size, uploaded_by=actor,
+    )
+    attachment.file.save(f"{attachment.token}{extension}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+# --- Submission and review -------------------------------------------------------------------
+
+
+def confirmed_cosigners(suggestion: Suggestion) -> int:
+    return suggestion.cosigners.filter(status=CoSigner.Status.CONFIRMED).count()
+
+
+def suggestion_submit(*, actor, suggestion: Suggestion) -> Suggestion:
+    """Submit for review. A motion needs the legal minimum of co-signers (the lead counts)."""
+    if not (is_lead_deputy(actor, suggestion) or (suggestion.entered_by_staff and is_office_staff(actor, suggestion.congress_id))):
+        raise NotAllowed(_("Only the lead deputy may submit."))
+    with transaction.atomic():
+        if suggestion.kind == Suggestion.Kind.MOTION:
+            needed = suggestion.congress.motion_min_cosigners
+            have = confirmed_cosigners(suggestion) + 1
+            if have < needed:
+                raise ValidationError(
+                    _("A motion needs at least %(needed)d deputies (the lead deputy included); %(have)d have confirmed.")
+                    % {"needed": needed, "have": have}
+                )
+        _transition(suggestion, "submit", actor=actor, submitted_at=timezone.now())
+    return suggestion
+
+
+def _next_number(suggestion: Suggestion) -> tuple[str, int]:
+    """Take the next number of the series under a row lock: gapless and never twice the same.
+
+    The UPDATE … SET last_number = last_number + 1 locks the counter row until the
+    transaction ends (on SQLite the whole database is write-locked), so concurrent
+    acceptances queue; a rolled-back acceptance gives its number back.
+    """
+    if suggestion.session_id:
+        series = suggestion.session.name
+    else:
+        series = _("%(year)d between sessions") % {"year": timezone.localdate().year}
+    NumberCounter.objects.get_or_create(congress_id=suggestion.congress_id, series=series)
+    NumberCounter.objects.filter(congress_id=suggestion.congress_id, series=series).update(last_number=F("last_number") + 1)
+    number = NumberCounter.objects.get(congress_id=suggestion.congress_id, series=series).last_number
+    return series, number
+
+
+def suggestion_accept(*, actor, suggestion: Suggestion, broad: bool = False, note: str = "") -> Suggestion:
+    require_staff(actor, suggestion)
+    with transaction.atomic():
+        current = Suggestion.objects.filter(pk=suggestion.pk).values_list("status", flat=True).first()
+        if current != S.SUBMITTED:
+            raise _refuse(current, "accept")
+        # If a concurrent acceptance wins, _transition below raises and the number is rolled back.
+        series, number = _next_number(suggestion)
+        _transition(
+            suggestion, "accept", actor=actor, note=note,
+            number=number, number_series=series, accepted_at=timezone.now(), is_broad=broad,
+        )
+        _reindex(suggestion)
+        if suggestion.lead_deputy.user_id:
+            notify(suggestion.lead_deputy.user, key=f"suggestion:{suggestion.pk}:accepted",
+                   title=_("Accepted as %(number)s: %(title)s") % {"number": suggestion.number_label, "title": suggestion.title},
+                   url=f"/portal/suggestions/{suggestion.pk}/")
+    return suggestion
+
+
+def suggestion_return(*, actor, suggestion: Suggestion, reason: str) -> Suggestion:
+    require_staff(actor, suggestion)
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for returning the item.")})
+    with transaction.atomic():
+        _transition(suggestion, "return", actor=actor, note=reason, return_reason=reason)
+        if suggestion.lead_deputy.user_id:
+            notify(suggestion.lead_deputy.user, key=f"suggestion:{suggestion.pk}:returned:{timezone.now():%Y%m%d%H%M%S}",
+                   title=_("Returned: %(title)s") % {"title": suggestion.title}, body=reason,
+                   url=f"/portal/suggestions/{suggestion.pk}/")
+    return suggestion
+
+
+def suggestion_convert_to_suggestion(*, actor, suggestion: Suggestion, note: str = "") -> Suggestion:
+    """A motion the presidium does not put on the agenda is handled as a suggestion."""
+    require_staff(actor, suggestion)
+    if suggestion.kind != Suggestion.Kind.MOTION:
+        raise InvalidTransition(_("Only a motion can be turned into a suggestion."))
+    with transaction.atomic():
+        _transition(suggestion, "convert", actor=actor, note=note,
+                    kind=Suggestion.Kind.SUGGESTION, converted_from_motion=True)
+    return suggestion
+
+
+def suggestion_merge(*, actor, suggestion: Suggestion, into: Suggestion, note: str = "") -> Suggestion:
+    """Merge a duplicate into another item (并案); the deputies of both are answered by its replies."""
+    require_staff(actor, suggestion)
+    if into.pk == suggestion.pk or into.congress_id != suggestion.congress_id:
+        raise ValidationError(_("Choose another item of the same congress to merge into."))
+    if into.status in {S.DRAFT, S.RETURNED, S.MERGED}:
+        raise InvalidTransition(_("The target item must be submitted or further along."))
+    with transaction.atomic():
+        _transition(suggestion, "merge", actor=actor, note=note or str(into), merged_into=into)
+        _event(into, "merged_in", actor=actor, note=str(suggestion))
+    return suggestion
+
+
+# --- Assignment and handling --------------------------------------------------------------------
+
+
+def suggestion_assign(
+    *, actor, suggestion: Suggestion, units_roles: list[tuple], assigned_on: datetime.date | None = None,
+    pre_assignment: bool = False,
+) -> list[Assignment]:
+    """Assign to units with roles (lead, joint, assisting, separate). There is one lead at most."""
+    require_staff(actor, suggestion)
+    assigned_on = assigned_on or timezone.localdate()
+    if not units_roles:
+        raise ValidationError(_("Choose at least one unit."))
+    roles_given = [role for _unit, role in units_roles]
+    existing_lead = suggestion.assignments.filter(role=Assignment.Role.LEAD).exclude(status=A.WITHDRAWN).exists()
+    if roles_given.count(Assignment.Role.LEAD) + existing_lead > 1:
+        raise ValidationError(_("An item has one lead unit at most."))
+    deadline = reply_deadline(assigned_on, broad=suggestion.is_broad)
+    window = add_workdays(assigned_on, settings.PROPOSALS_REASSIGN_WORKDAYS)
+    created = []
+    with transaction.atomic():
+        _transition(suggestion, "assign", actor=actor, note=", ".join(f"{u}({r})" for u, r in units_roles))
+        for unit, role in units_roles:
+            if unit.congress_id != suggestion.congress_id:
+                raise ValidationError(_("%(unit)s is not a unit of this congress.") % {"unit": unit})
+            if suggestion.assignments.filter(unit=unit).exclude(status=A.WITHDRAWN).exists():
+                raise ValidationError(_("%(unit)s already handles this item.") % {"unit": unit})
+            created.append(Assignment.objects.create(
+                suggestion=suggestion, unit=unit, role=role, assigned_on=assigned_on, deadline=deadline,
+                reassign_window_ends=window, pre_assignment=pre_assignment, assigned_by=actor,
+            ))
+        for assignment in created:
+            for officer in assignment.unit.officers.filter(is_active=True):
+                notify(officer, key=f"assignment:{assignment.pk}:received",
+                       title=_("New assignment (%(role)s): %(title)s") % {"role": assignment.get_role_display(), "title": suggestion.title},
+                       body=_("Reply due on %(date)s; re-assignment may be requested until %(window)s.")
+                       % {"date": deadline, "window": window},
+                       url=f"/unit/assignments/{assignment.pk}/")
+    return created
+
+
+def assignment_receive(*, actor, assignment: Assignment) -> None:
+    """The unit opens its assignment for the first time (the receipt time is kept)."""
+    require_unit_officer(actor, assignment)
+    Assignment.objects.filter(pk=assignment.pk, received_at__isnull=True).update(received_at=timezone.now())
+
+
+def assignment_request_reassign(*, actor, assignment: Assignment, reason: str, today=None) -> Assignment:
+    """Within the window (working days after assignment) a unit may say it is the wrong unit."""
+    require_unit_officer(actor, assignment)
+    today = today or timezone.localdate()
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Say why this unit is not the right one.")})
+    if today > assignment.reassign_window_ends:
+        raise InvalidTransition(
+            _("The window for re-assignment requests closed on %(date)s.") % {"date": assignment.reassign_window_ends}
+        )
+    with transaction.atomic():
+        updated = Assignment.objects.filter(pk=assignment.pk, status=A.ASSIGNED).update(
+            status=A.REASSIGN_REQUESTED, reassign_reason=reason
+        )
+        if not updated:
+            raise InvalidTransition(_("A re-assignment can only be requested before replying."))
+        _event(assignment.suggestion, "reassign_requested", actor=actor, note=f"{assignment.unit}: {reason}")
+    assignment.status, assignment.reassign_reason = A.REASSIGN_REQUESTED, reason
+    return assignment
+
+
+def assignment_decide_reassign(*, actor, assignment: Assignment, grant: bool, new_unit=None, note: str = "") -> Assignment | None:
+    """Staff grant (the assignment is withdrawn; optionally a new unit takes it with fresh deadlines) or refuse."""
+    suggestion = assignment.suggestion
+    require_staff(actor, suggestion)
+    with transaction.atomic():
+        if not grant:
+            updated = Assignment.objects.filter(pk=assignment.pk, status=A.REASSIGN_REQUESTED).update(status=A.ASSIGNED)
+            if not updated:
+                raise InvalidTransition(_("There is no open re-assignment request."))
+            _event(suggestion, "reassign_refused", actor=actor, note=note)
+            return None
+        updated = Assignment.objects.filter(pk=assignment.pk, status=A.REASSIGN_REQUESTED).update(status=A.WITHDRAWN)
+        if not updated:
+            raise InvalidTransition(_("There is no open re-assignment request."))
+        _transition(suggestion, "reassign", actor=actor, note=f"{assignment.unit} → {new_unit or '—'} {note}".strip())
+        if new_unit is not None:
+            return suggestion_assign_after_reassign(actor=actor, suggestion=suggestion, unit=new_unit, role=assignment.role)
+    return None
+
+
+def suggestion_assign_after_reassign(*, actor, suggestion, unit, role) -> Assignment:
+    today = timezone.localdate()
+    assignment = Assignment.objects.create(
+        suggestion=suggestion, unit=unit, role=role, assigned_on=today,
+        deadline=reply_deadline(today, broad=suggestion.is_broad),
+        reassign_window_ends=add_workdays(today, settings.PROPOSALS_REASSIGN_WORKDAYS), assigned_by=actor,
+    )
+    for officer in unit.officers.filter(is_active=True):
+        notify(officer, key=f"assignment:{assignment.pk}:received",
+               title=_("New assignment (%(role)s): %(title)s") % {"role": assignment.get_role_display(), "title": suggestion.title},
+               url=f"/unit/assignments/{assignment.pk}/")
+    return assignment
+
+
+def contact_log_add(*, actor, assignment: Assignment, stage: str, method: str, contacted_on: datetime.date, note: str) -> ContactLog:
+    require_unit_officer(actor, assignment)
+    note = clean_text(note)
+    if not note:
+        raise ValidationError({"note": _("Write down what was discussed.")})
+    if contacted_on > timezone.localdate():
+        raise ValidationError({"contacted_on": _("The date cannot be in the future.")})
+    with transaction.atomic():
+        log = ContactLog.objects.create(
+            assignment=assignment, stage=stage, method=method, contacted_on=contacted_on, note=note, recorded_by=actor
+        )
+        _event(assignment.suggestion, "contact", actor=actor, note=f"{assignment.unit}: {log.get_method_display()}")
+    return log
+
+
+def _required_assignments(suggestion):
+    # Assisting units send their view to the lead unit; they do not reply to the deputy.
+    return suggestion.assignments.exclude(status=A.WITHDRAWN).exclude(role=Assignment.Role.ASSISTING)
+
+
+def reply_submit(
+    *, actor, assignment: Assignment, category: ReplyCategory, text: str, signer: str, replied_on: datetime.date,
+    commitments: list[tuple[str, datetime.date]] = (),
+) -> Reply:
+    """A unit replies (first time, or again after an unsatisfied rating). When every unit that must
+    reply has replied, the suggestion becomes "replied" and the lead deputy is asked to rate."""
+    require_unit_officer(actor, assignment)
+    text, signer = clean_text(text), clean_text(signer)
+    errors = {}
+    if not text:
+        errors["text"] = _("Enter the reply text.")
+    if not signer:
+        errors["signer"] = _("Enter who signed the reply.")
+    if replied_on > timezone.localdate():
+        errors["replied_on"] = _("The reply date cannot be in the future.")
+    if category.creates_commitment and not commitments:
+        errors["commitments"] = _("This reply category promises action: list what was promised and by when.")
+    for content, due in commitments:
+        if not content.strip() or due is None:
+            errors["commitments"] = _("Each commitment needs a text and a due date.")
+    if errors:
+        raise ValidationError(errors)
+    suggestion = assignment.suggestion
+    with transaction.atomic():
+        locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if locked.status not in {A.ASSIGNED, A.REHANDLING}:
+            raise InvalidTransition(_("This assignment is not waiting for a reply."))
+        if suggestion.status not in workflow.HANDLING and Suggestion.objects.get(pk=suggestion.pk).status not in workflow.HANDLING:
+            raise InvalidTransition(_("This item is not being handled."))
+        round_ = locked.replies.count() + 1
+        reply = Reply.objects.create(
+            assignment=locked, round=round_, category=category, text=text, signer=signer, replied_on=replied_on,
+            created_by=actor, on_time=replied_on <= locked.deadline,
+        )
+        for content, due in commitments:
+            Commitment.objects.create(reply=reply, content=clean_text(content), due_date=due)
+        Assignment.objects.filter(pk=locked.pk).update(
+            status=A.REPLIED, first_replied_on=locked.first_replied_on or replied_on
+        )
+        _event(suggestion, "unit_replied", actor=actor, note=f"{locked.unit}: {category.code}")
+        pending = _required_assignments(suggestion).exclude(status__in=[A.REPLIED, A.DONE]).exists()
+        if not pending:
+            _transition(suggestion, "reply", actor=actor)
+            if suggestion.lead_deputy.user_id:
+                notify(suggestion.lead_deputy.user, key=f"suggestion:{suggestion.pk}:replied:{round_}",
+                       title=_("Reply received: %(title)s") % {"title": suggestion.title},
+                       body=_("Please rate the reply in the portal."), url=f"/portal/suggestions/{suggestion.pk}/")
+        _reindex(suggestion)
+    return reply
+
+
+def reply_rate(*, actor, reply: Reply, value: str, comment: str = "") -> Rating:
+    """The lead deputy rates a reply, in person. Unsatisfied sends that unit back to handle it again
+    within the re-handling period; when every latest reply is rated, the suggestion is "rated"."""
+    assignment = reply.assignment
+    suggestion = assignment.suggestion
+    if not is_lead_deputy(actor, suggestion):
+        # Rating on a deputy's behalf is a known abuse: staff and units are refused, always.
+        raise NotAllowed(_("Only the lead deputy may rate a reply, in person."))
+    if value not in Rating.Value.values:
+        raise ValidationError({"value": _("Choose satisfied, basically satisfied or unsatisfied.")})
+    comment = clean_text(comment)
+    if value == Rating.Value.UNSATISFIED and not comment:
+        raise ValidationError({"comment": _("Say what is unsatisfactory, so the unit can handle it again.")})
+    with transaction.atomic():
+        locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if locked.status != A.REPLIED:
+            raise InvalidTransition(_("This unit's reply is not waiting for a rating."))
+        latest = locked.replies.order_by("-round").first()
+        if latest is None or latest.pk != reply.pk:
+            raise InvalidTransition(_("Only the latest reply can be rated."))
+        if Rating.objects.filter(reply=reply, deputy=suggestion.lead_deputy).exists():
+            raise InvalidTransition(_("This reply has already been rated."))
+        rating = Rating.objects.create(
+            reply=reply, deputy=suggestion.lead_deputy, value=value, comment=comment, rated_by=actor
+        )
+        _event(suggestion, "rated", actor=actor, note=f"{assignment.unit}: {rating.get_value_display()}")
+        status = Suggestion.objects.filter(pk=suggestion.pk).values_list("status", flat=True).first()
+        if value == Rating.Value.UNSATISFIED:
+            new_deadline = timezone.localdate() + relativedelta(months=settings.PROPOSALS_REHANDLE_MONTHS)
+            Assignment.objects.filter(pk=assignment.pk).update(status=A.REHANDLING, deadline=new_deadline)
+            if status != S.REHANDLING:
+                _transition(suggestion, "rehandle", actor=actor, note=comment)
+            for officer in assignment.unit.officers.filter(is_active=True):
+                notify(officer, key=f"assignment:{assignment.pk}:rehandle:{reply.round}",
+                       title=_("Unsatisfied: handle again by %(date)s: %(title)s") % {"date": new_deadline, "title": suggestion.title},
+                       body=comment, url=f"/unit/assignments/{assignment.pk}/")
+        else:
+            Assignment.objects.filter(pk=assignment.pk).update(status=A.DONE)
+            # Every unit that must reply has a satisfied or basically satisfied latest reply.
+            if status == S.REPLIED and not _required_assignments(suggestion).exclude(status=A.DONE).exists():
+                _transition(suggestion, "rate", actor=actor)
+    return rating
+
+
+def suggestion_close(*, actor, suggestion: Suggestion, publish: bool = False, note: str = "") -> Suggestion:
+    require_staff(actor, suggestion)
+    with transaction.atomic():
+        _transition(suggestion, "close", actor=actor, note=note)
+        if publish:
+            suggestion_set_published(actor=actor, suggestion=suggestion, published=True)
+    return suggestion
+
+
+def suggestion_set_published(*, actor, suggestion: Suggestion, published: bool) -> Suggestion:
+    """Publish a handled item with its replies (attachments only where cleared for publication)."""
+    require_staff(actor, suggestion)
+    current = Suggestion.objects.filter(pk=suggestion.pk).values_list("status", flat=True).first()
+    if published and current not in {S.REPLIED, S.RATED, S.CLOSED, S.REHANDLING}:
+        raise InvalidTransition(_("Only an item that has been replied to can be published."))
+    with transaction.atomic():
+        Suggestion.objects.filter(pk=suggestion.pk).update(
+            published=published, published_at=timezone.now() if published else None
+        )
+        _event(suggestion, "published" if published else "unpublished", actor=actor)
+    suggestion.published = published
+    return suggestion
+
+
+# --- Commitments, key supervision ----------------------------------------------------------------
+
+
+def commitment_progress_add(*, actor, commitment: Commitment, note: str, fulfilled: bool = False,
+                            reported_on: datetime.date | None = None) -> CommitmentProgress:
+    require_unit_officer(actor, commitment.reply.assignment)
+    note = clean_text(note)
+    if not note:
+        raise ValidationError({"note": _("Describe the progress.")})
+    reported_on = reported_on or timezone.localdate()
+    with transaction.atomic():
+        if Commitment.objects.filter(pk=commitment.pk).values_list("status", flat=True).first() != Commitment.Status.OPEN:
+            raise InvalidTransition(_("This commitment is no longer open."))
+        progress = CommitmentProgress.objects.create(commitment=commitment, reported_on=reported_on, note=note, reported_by=actor)
+        if fulfilled:
+            Commitment.objects.filter(pk=commitment.pk).update(status=Commitment.Status.FULFILLED, fulfilled_on=reported_on)
+        suggestion = commitment.reply.assignment.suggestion
+        _event(suggestion, "commitment_progress", actor=actor, note=note[:200])
+        if suggestion.lead_deputy.user_id:
+            notify(suggestion.lead_deputy.user, key=f"commitment:{commitment.pk}:progress:{progress.pk}",
+                   title=_("Progress on a promise: %(title)s") % {"title": suggestion.title}, body=note,
+                   url=f"/portal/suggestions/{suggestion.pk}/")
+    return progress
+
+
+def key_supervision_select(*, actor, suggestion: Suggestion, sc_leader, government_leader: str, committee: str,
+                           selected_on: datetime.date | None = None) -> KeySupervision:
+    require_staff(actor, suggestion)
+    if suggestion.status in {S.DRAFT, S.SUBMITTED, S.RETURNED, S.MERGED}:
+        raise InvalidTransition(_("Only an accepted item can be chosen for key supervision."))
+    if not sc_leader.is_leader:
+        raise ValidationError({"sc_leader": _("Choose a director or deputy director of the standing committee.")})
+    selected_on = selected_on or timezone.localdate()
+    with transaction.atomic():
+        supervision = KeySupervision.objects.create(
+            suggestion=suggestion, year=selected_on.year, sc_leader=sc_leader,
+            government_leader=clean_text(government_leader), committee=clean_text(committee), selected_on=selected_on,
+        )
+        _event(suggestion, "key_supervision", actor=actor, note=str(sc_leader))
+    return supervision
+
+
+def key_supervision_progress_add(*, actor, supervision: KeySupervision, note: str,
+                                 reported_on: datetime.date | None = None) -> KeySupervisionProgress:
+    require_staff(actor, supervision.suggestion)
+    note = clean_text(note)
+    if not note:
+        raise ValidationError({"note": _("Describe the progress.")})
+    with transaction.atomic():
+        progress = KeySupervisionProgress.objects.create(
+            supervision=supervision, reported_on=reported_on or timezone.localdate(), note=note, reported_by=actor
+        )
+        _event(supervision.suggestion, "key_supervision_progress", actor=actor, note=note[:200])
+    return progress
+
+
+def safe_file_name(name: str) -> str:
+    stem, suffix = Path(name or "file").stem, Path(name or "").suffix.lower()
+    stem = get_valid_filename(stem.replace("/", "_").replace("\\", "_")) or "file"
+    return f"{stem[:80]}{suffix[:8]}"
+

@@ -1,0 +1,68 @@
+"""Checks on uploaded files: type by content (not by name), size, a safe name."""
+
+from pathlib import Path
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+# What the content must be, and the extension the stored file gets.
+ALLOWED = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/msword": ".doc",
+}
+# .docx is a zip file: filetype may call it a zip; look inside for Word's part.
+ZIP_TYPES = {"application/zip", "application/x-zip-compressed"}
+
+
+def _sniff(upload) -> str | None:
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind else None
+    if mime in ZIP_TYPES or mime == "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            upload.seek(0)
+        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document" if "word/document.xml" in names else None
+    if mime is None and head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # old .doc (OLE2)
+        return "application/msword"
+    return mime
+
+
+def safe_name(name: str) -> str:
+    path = Path((name or "file").replace("\\", "/")).name  # no folders, no ..
+    stem, suffix = Path(path).stem, Path(path).suffix.lower()
+    stem = get_valid_filename(stem.strip()) if stem.strip() else "file"
+    # get_valid_filename keeps CJK characters; keep names short for Windows and Excel.
+    return f"{stem[:80] or 'file'}{suffix[:8]}"
+
+
+def check_upload(upload) -> tuple[str, str, str]:
+    """Return (content type, stored extension, safe original name) or raise ValidationError."""
+    limit = settings.PROPOSALS_ATTACHMENT_MAX_BYTES
+    if upload.size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    if upload.size > limit:
+        raise ValidationError({"file": _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)}})
+    name = safe_name(upload.name)
+    mime = _sniff(upload)
+    if mime not in ALLOWED:
+        raise ValidationError({"file": _("Only PDF, Word (.doc, .docx), JPEG and PNG files are accepted; this file's content is not one of them.")})
+    extension = ALLOWED[mime]
+    if Path(name).suffix.lower() not in {extension, ".jpeg" if extension == ".jpg" else extension}:
+        # The content decides the type; the name gets the matching extension.
+        name = f"{Path(name).stem}{extension}"
+    return mime, extension, name

@@ -1,0 +1,48 @@
+"""The suggestion workflow as one explicit table.
+
+Each action names the states it may start from, the state it leads to (None: the
+status does not change, e.g. adding a unit to an assigned suggestion), and who may
+run it. ``services._transition`` is the only code that changes ``Suggestion.status``.
+"""
+
+from dataclasses import dataclass
+
+from .models import Suggestion
+
+S = Suggestion.Status
+
+DEPUTY = "deputy"  # the lead deputy
+STAFF = "staff"
+UNIT = "unit"  # an officer of an assigned unit
+SYSTEM = "system"  # follows from another action (e.g. the last reply arriving)
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset
+    target: str | None
+    actors: frozenset
+
+
+def t(sources, target, *actors) -> Transition:
+    return Transition(frozenset(sources), target, frozenset(actors))
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": t({S.DRAFT, S.RETURNED}, S.SUBMITTED, DEPUTY, STAFF),
+    "accept": t({S.SUBMITTED}, S.ACCEPTED, STAFF),
+    "return": t({S.SUBMITTED}, S.RETURNED, STAFF),
+    "convert": t({S.SUBMITTED}, None, STAFF),
+    "merge": t({S.SUBMITTED, S.ACCEPTED}, S.MERGED, STAFF),
+    "assign": t({S.ACCEPTED, S.ASSIGNED}, S.ASSIGNED, STAFF),
+    "reassign": t({S.ASSIGNED}, S.ASSIGNED, STAFF),
+    "reply": t({S.ASSIGNED, S.REHANDLING}, S.REPLIED, SYSTEM),
+    "rate": t({S.REPLIED}, S.RATED, SYSTEM),
+    "rehandle": t({S.REPLIED, S.RATED}, S.REHANDLING, SYSTEM),
+    "close": t({S.RATED, S.REPLIED}, S.CLOSED, STAFF),
+}
+
+# States in which a unit is handling the suggestion (reminders, unit pages).
+HANDLING = frozenset({S.ASSIGNED, S.REHANDLING})
+# States a deputy may still edit.
+EDITABLE = frozenset({S.DRAFT, S.RETURNED})
