@@ -20,5 +20,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("inbox/", include("notifications.urls")),
     path("", include("deputies.urls")),
+    path("portal/suggestions/", include("proposals.urls.portal")),
+    path("unit/", include("proposals.urls.unit")),
+    path("office/suggestions/", include("proposals.urls.office")),
+    path("proposals/", include("proposals.urls.public")),
     path("", include("portal.urls")),
 ]

@@ -1,0 +1,1 @@
+"""See proposals/selectors/__init__.py."""
