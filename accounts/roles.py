@@ -65,3 +65,24 @@ def congress_scope_ids(user) -> list[int] | None:
         cached = user.congress.descendant_ids()
         user._scope_cache = cached
     return cached
+
+
+def deputy_scope_q(user, prefix: str = ""):
+    """A Q object for the deputies a staff member serves (None: no limit).
+
+    Their congress and those below it, plus the national and provincial deputies elected
+    by one of those congresses: the city office serves the city's NPC and provincial
+    deputies (work plan item 7). City deputies elected by a district congress stay the
+    city's: district staff do not see them.
+    """
+    from django.db.models import Q
+
+    scope = congress_scope_ids(user)
+    if scope is None:
+        return None
+    return Q(**{f"{prefix}congress_id__in": scope}) | Q(
+        **{
+            f"{prefix}congress__level__in": ["national", "provincial"],
+            f"{prefix}electoral_unit__electing_congress_id__in": scope,
+        }
+    )

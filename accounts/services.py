@@ -130,7 +130,9 @@ def user_sync_roles(*, user) -> None:
         roles.UNIT_OFFICER: user.unit_id is not None,
         roles.SC_MEMBER: StandingCommitteeMember.objects.filter(
             deputy__user=user, end_date__isnull=True, term__is_current=True
-        ).exists(),
+        )
+        .exclude(deputy__status=Deputy.Status.TERMINATED)
+        .exists(),
     }
     groups = {g.name: g for g in Group.objects.filter(name__in=[roles.GROUP_NAMES[r] for r in wanted])}
     current = set(user.groups.filter(pk__in=[g.pk for g in groups.values()]).values_list("name", flat=True))

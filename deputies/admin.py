@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from accounts.exceptions import NotAllowed
 from accounts.scoping import CongressScopedAdminMixin
 from portal.formats import PortalImportExportMixin
@@ -146,6 +147,13 @@ class DeputyAdmin(PortalImportExportMixin, CongressScopedAdminMixin, admin.Model
         (_("Public profile"), {"fields": ["public_bio", "is_public"]}),
         (_("Status and account"), {"fields": ["status", "elected_on", "user", "created_at"]}),
     ]
+
+    def get_queryset(self, request):
+        # Not the plain congress filter: the city office also serves the NPC and provincial
+        # deputies elected in the city (accounts.roles.deputy_scope_q).
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        condition = roles.deputy_scope_q(request.user)
+        return qs if condition is None else qs.filter(condition)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

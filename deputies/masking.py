@@ -41,4 +41,7 @@ def can_view_personal_data(user, deputy=None) -> bool:
     from accounts.roles import congress_scope_ids
 
     scope = congress_scope_ids(user)
-    return scope is None or deputy.congress_id in scope
+    if scope is None or deputy.congress_id in scope:
+        return True
+    # NPC and provincial deputies elected by a congress in scope are served by this office.
+    return deputy.congress.level in ("national", "provincial") and deputy.electoral_unit.electing_congress_id in scope

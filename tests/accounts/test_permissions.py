@@ -73,3 +73,22 @@ def test_district_staff_user_list_is_scoped(client, district_staff, staff, distr
     content = client.get("/admin/accounts/user/").content.decode()
     assert district_staff.full_name in content
     assert staff.full_name not in content
+
+
+@pytest.mark.django_db
+def test_city_staff_serve_provincial_deputies_elected_in_the_city(client, staff, district_staff, city, district):
+    """GIVEN a provincial deputy elected by the city congress WHEN city staff and district staff
+    list deputies THEN city staff see the deputy (work plan item 7), district staff do not."""
+    from deputies.masking import can_view_personal_data
+    from deputies.models import Congress
+
+    province = factories.CongressFactory(name="示例省人民代表大会", short_name="省", level=Congress.Level.PROVINCIAL)
+    p_term = factories.TermFactory(congress=province, number=14, name="第十四届")
+    p_unit = factories.ElectoralUnitFactory(congress=province, name="示例市", electing_congress=city)
+    provincial = factories.DeputyFactory(congress=province, term=p_term, electoral_unit=p_unit, name="省代表戊")
+    client.force_login(staff)
+    assert "省代表戊" in client.get("/admin/deputies/deputy/").content.decode()
+    assert can_view_personal_data(staff, provincial)
+    client.force_login(district_staff)
+    assert "省代表戊" not in client.get("/admin/deputies/deputy/").content.decode()
+    assert not can_view_personal_data(district_staff, provincial)
