@@ -3,9 +3,10 @@
     python scripts/catalogue.py          # makemessages, fill, compile, report
     python scripts/catalogue.py --check  # exit 1 if any zh_Hans entry is untranslated
 
-Translations live in locale/zh_Hans/LC_MESSAGES/django.po. Tab-separated files in
-locale/fragments/ (English msgid, Chinese text) fill entries that are still empty,
-so several people can add strings without editing the same .po at once.
+The Chinese translations live in tab-separated files in locale/fragments/ (English
+msgid, Chinese text; one file per part of the product, so several people can add
+strings without editing the same file). The .po is regenerated from the code and
+filled from them; msgmerge's fuzzy guesses are never kept.
 """
 
 import os
@@ -34,12 +35,19 @@ def main() -> int:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "PORTAL_TESTING": "1"}
     manage = [sys.executable, str(ROOT / "manage.py")]
     if not check:
+        PO.unlink(missing_ok=True)  # rebuilt from the code and the fragments
         ignore = ["--ignore", ".venv/*", "--ignore", "staticfiles/*", "--ignore", "tests/*", "--ignore", "media/*"]
         subprocess.run([*manage, "makemessages", "-l", "zh_Hans", "-l", "en", "--no-obsolete", *ignore], check=True, env=env, cwd=ROOT)
     po = polib.pofile(str(PO))
     table = fragments()
     filled = 0
     for entry in po:
+        if "fuzzy" in entry.flags:
+            # msgmerge's guess from a similar old string: never trust it, translate afresh.
+            entry.flags.remove("fuzzy")
+            entry.msgstr = ""
+            entry.msgstr_plural = {k: "" for k in entry.msgstr_plural} if entry.msgid_plural else entry.msgstr_plural
+            entry.previous_msgid = entry.previous_msgid_plural = None
         if entry.msgid_plural:
             if not any(entry.msgstr_plural.values()) and entry.msgid in table:
                 entry.msgstr_plural = {0: table[entry.msgid]}
@@ -47,8 +55,6 @@ def main() -> int:
         elif not entry.msgstr and entry.msgid in table:
             entry.msgstr = table[entry.msgid]
             filled += 1
-        if "fuzzy" in entry.flags and (entry.msgstr or any(entry.msgstr_plural.values())):
-            entry.flags.remove("fuzzy")
     missing = [e.msgid for e in po if not e.translated() and not e.obsolete]
     if not check:
         po.save()

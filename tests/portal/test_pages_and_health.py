@@ -82,7 +82,7 @@ def test_portal_home_shows_the_mandate(deputy_client, deputy):
 
 
 def _run_manage(*args, **env):
-    full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PORTAL_TESTING", "DEBUG"}}
+    full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PORTAL_TESTING", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     full_env.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True)
 
@@ -106,3 +106,9 @@ def test_bad_boolean_in_the_environment_is_an_error():
     result = _run_manage("check", DEBUG="maybe")
     assert result.returncode != 0
     assert "is not a boolean" in result.stderr
+
+
+@pytest.mark.django_db
+def test_chinese_is_the_default_even_for_an_english_browser(client):
+    content = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-CN"' in content
