@@ -220,6 +220,12 @@ class SuggestionEvent(models.Model):
     def __str__(self):
         return f"{self.suggestion_id} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        from .workflow import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.action, self.action))
+
 
 class Assignment(models.Model):
     """A suggestion given to one unit with a role (交办)."""

@@ -99,7 +99,8 @@ def _event(suggestion, action, *, actor, from_status="", to_status="", note=""):
 def _refuse(current: str, action: str):
     label = S(current).label if current in S.values else current
     return InvalidTransition(
-        _("This item is “%(status)s”; “%(action)s” is not possible now.") % {"status": label, "action": _(action)}
+        _("This item is “%(status)s”; “%(action)s” is not possible now.")
+        % {"status": label, "action": workflow.ACTION_LABELS.get(action, action)}
     )
 
 

@@ -46,3 +46,35 @@ TRANSITIONS: dict[str, Transition] = {
 HANDLING = frozenset({S.ASSIGNED, S.REHANDLING})
 # States a deputy may still edit.
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})
+
+# What each action (and each SuggestionEvent.action) is called on screen.
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+ACTION_LABELS = {
+    "create": _("Draft created"),
+    "submit": _("Submitted"),
+    "accept": _("Accepted"),
+    "return": _("Returned"),
+    "convert": _("Motion turned into a suggestion"),
+    "merge": _("Merged into another item"),
+    "merged_in": _("Another item merged in"),
+    "assign": _("Assigned"),
+    "reassign": _("Re-assigned"),
+    "reassign_requested": _("Re-assignment requested"),
+    "reassign_refused": _("Re-assignment refused"),
+    "contact": _("Unit contacted the deputy"),
+    "unit_replied": _("Unit replied"),
+    "reply": _("All replies received"),
+    "rated": _("Reply rated"),
+    "rate": _("All replies rated"),
+    "rehandle": _("Sent back for handling again"),
+    "close": _("Closed"),
+    "published": _("Published"),
+    "unpublished": _("Withdrawn from the public pages"),
+    "cosigners_invited": _("Co-signers invited"),
+    "cosigner_confirmed": _("Co-signer confirmed"),
+    "cosigner_declined": _("Co-signer declined"),
+    "commitment_progress": _("Progress on a commitment"),
+    "key_supervision": _("Chosen for key supervision"),
+    "key_supervision_progress": _("Key supervision progress"),
+}
