@@ -377,10 +377,41 @@ class ByElectionAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 @admin.register(CredentialsReview)
 class CredentialsReviewAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
     congress_path = "term__congress_id"
-    list_display = ["title", "term", "meeting_date", "status", "approved_on"]
     list_filter = ["status", "term"]
     readonly_fields = ["status", "approved_on"]
     actions = ["approve"]
+    list_display = ["title", "term", "meeting_date", "status", "approved_on", "report_link"]
+
+    @admin.display(description=_("Report"))
+    def report_link(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}">{}</a>', reverse("admin:deputies_credentialsreview_report", args=[obj.pk]), _("View report"))
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("<int:pk>/report/", self.admin_site.admin_view(self.report_view), name="deputies_credentialsreview_report")
+        ] + super().get_urls()
+
+    def report_view(self, request, pk):
+        """The report to the SC: terminations and by-elected deputies since the last review, and the counts."""
+        from django.shortcuts import get_object_or_404
+        from django.template.response import TemplateResponse
+
+        from .reports import credentials_report
+
+        review = get_object_or_404(self.get_queryset(request).select_related("term__congress"), pk=pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": review.title,
+            "review": review,
+            "opts": self.model._meta,
+            **credentials_report(review=review),
+        }
+        return TemplateResponse(request, "admin/deputies/credentialsreview/report.html", context)
 
     @admin.action(description=_("SC confirms the selected reports (by-elected deputies start serving)"))
     def approve(self, request, queryset):

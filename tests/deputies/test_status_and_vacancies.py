@@ -195,3 +195,19 @@ def test_by_election_form_in_the_admin(staff_client, staff, roster, term):
     again = staff_client.post(url, {"held_on": "2026-03-01", "held_by": "x", "name": "再次", "gender": "F", "ethnicity": "汉族"})
     assert again.status_code == 200 and again.context["form"].non_field_errors()
     assert not Deputy.objects.filter(name="再次").exists()
+
+
+@pytest.mark.django_db
+def test_credentials_report_lists_terminations_and_by_elected_deputies(staff_client, staff, roster, term, electoral_unit):
+    vacancy = services.deputy_terminate(actor=staff, deputy=roster[0], reason=StatusChange.Reason.MOVED, effective_date=TODAY)
+    services.deputy_suspend(actor=staff, deputy=roster[1], reason=StatusChange.Reason.CUSTODY, effective_date=TODAY)
+    review = CredentialsReview.objects.create(term=term, title="资格审查报告（2026年第1号）", meeting_date=TODAY)
+    services.by_election_record(actor=staff, vacancy=vacancy, held_on=TODAY, held_by="玄武区人大常委会", review=review,
+                                elected={"name": "补选甲", "gender": "M"})
+    page = staff_client.get(f"/admin/deputies/credentialsreview/{review.pk}/report/")
+    assert page.status_code == 200
+    assert [c.deputy for c in page.context["terminations"]] == [roster[0]]
+    assert [c.deputy for c in page.context["suspensions"]] == [roster[1]]
+    assert [r.deputy.name for r in page.context["results"]] == ["补选甲"]
+    assert page.context["totals"]["vacancies"] == 1 and page.context["totals"]["pending"] == 1
+    assert page.context["totals"]["serving"] == Deputy.objects.filter(term=term, status="serving").count()
