@@ -57,6 +57,17 @@ class UserAdmin(PortalImportExportMixin, BaseUserAdmin):
             Q(congress_id__in=scope) | Q(unit__congress_id__in=scope) | Q(mandates__congress_id__in=scope)
         ).distinct()
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # District staff may only place accounts in their own congresses and units.
+        scope = roles.congress_scope_ids(request.user)
+        if scope is not None and db_field.name == "congress":
+            from deputies.models import Congress
+
+            kwargs["queryset"] = Congress.objects.filter(pk__in=scope)
+        elif scope is not None and db_field.name == "unit":
+            kwargs["queryset"] = Unit.objects.filter(congress_id__in=scope)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:

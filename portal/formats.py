@@ -1,16 +1,412 @@
-"""Import/export file formats and the admin mixin that uses them."""
+"""Import/export file formats (Excel-safe XLSX and CSV) and the admin mixin that uses them.
 
+Exports must open cleanly in Excel and WPS: a CSV carries a UTF-8 BOM (without it both
+read the file as GBK and the Chinese turns to mojibake), and a cell whose text starts
+like a formula is written as text, so a value such as ``=HYPERLINK(...)`` that someone
+typed into the portal can never run in the office's spreadsheet (CSV/formula injection).
+``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT`` stays off: it deletes the ``=`` and so
+changes the data; quoting keeps it.
+
+Imports are typed by content, never by the file name, and every unreadable file ends in
+one sentence a person can act on (``ImportFileError``), not in a 500.
+"""
+
+import csv
+import datetime
+import io
+import os
+import zipfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
+from import_export.forms import ImportForm
+from import_export.tmp_storages import MediaStorage
+
+# A cell starting with one of these is a formula (or becomes one) in Excel and WPS.
+# Tab and carriage return are on OWASP's list too: some spreadsheet apps strip them first.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Rows beyond this are refused: an import is a roster, not a data dump, and a small
+# file can unpack to millions of rows.
+MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 50_000)
+# An .xlsx is a zip: refuse one that unpacks to more than this (zip bomb).
+MAX_UNPACKED_BYTES = getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
+
+
+class ImportFileError(ValueError):
+    """The uploaded file cannot be read; the message says why, in the user's language."""
+
+
+def sniff(data: bytes) -> str:
+    """What the bytes are, by content: 'empty', 'zip', 'ole', 'utf16', 'binary' or 'text'."""
+    if not data:
+        return "empty"
+    if data.startswith(ZIP_MAGIC):
+        return "zip"
+    if data.startswith(OLE_MAGIC):
+        return "ole"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf16"  # Excel's "Unicode text"
+    head = data[:8192]
+    # Text files (UTF-8 or GB18030) never contain NUL; images, PDFs and executables do,
+    # and so do UTF-16 text files, which we do not read either.
+    if b"\x00" in head or head.startswith((b"\x89PNG", b"%PDF", b"\xff\xd8\xff", b"GIF8")):
+        return "binary"
+    return "text"
+
+
+def content_error(kind: str, expected: str) -> str | None:
+    """The message for a file whose content is ``kind`` when a ``expected`` file was chosen."""
+    if kind == "empty":
+        return _("The file is empty.")
+    if expected == "xlsx":
+        if kind == "ole":
+            return _(
+                "This is an old Excel .xls file. Open it in Excel or WPS and save it as .xlsx, then upload it again."
+            )
+        if kind != "zip":
+            return _("This file is not an Excel workbook (.xlsx). Upload an .xlsx file or a CSV file.")
+    if expected == "csv":
+        if kind in ("zip", "ole"):
+            return _("This file is an Excel workbook, not a CSV file. Choose the format “xlsx” and upload it again.")
+        if kind == "binary":
+            return _("This file is not a CSV text file. Upload an .xlsx file or a CSV file.")
+        if kind == "utf16":
+            return encoding_error()
+    return None
+
+
+def encoding_error() -> str:
+    return _("The CSV file's text encoding is not UTF-8 or GBK. Save it again as “CSV UTF-8”.")
+
+
+def _as_bytes(in_stream) -> bytes:
+    if isinstance(in_stream, bytes):
+        return in_stream
+    if isinstance(in_stream, str):
+        return in_stream.encode("utf-8")
+    return in_stream.read()
+
+
+def _cell_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _build_dataset(headers: list, rows: list[list]):
+    """A tablib Dataset from a header row and data rows, with the checks both formats share.
+
+    Trailing blank rows are dropped (Excel keeps formatted empty rows), ragged rows are
+    padded, and data beyond the last header gets a blank header so that the resource can
+    name the problem instead of losing the values.
+    """
+    import tablib
+
+    while rows and all(v is None or _cell_text(v).strip() == "" for v in rows[-1]):
+        rows.pop()
+    if not any(_cell_text(h).strip() for h in headers):
+        raise ImportFileError(_("The first row of the file must hold the column names; it is empty."))
+    if not rows:
+        raise ImportFileError(_("The file has column names but no data rows."))
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(
+            _("The file has %(rows)d data rows; at most %(max)d can be imported at once. Split the file.")
+            % {"rows": len(rows), "max": MAX_ROWS}
+        )
+    width = max(len(headers), *(len(r) for r in rows))
+    headers = [None if h is None else str(h).strip() for h in headers] + [None] * (width - len(headers))
+    dataset = tablib.Dataset(headers=headers)
+    for row in rows:
+        dataset.append(list(row) + [None] * (width - len(row)))
+    return dataset
 
 
 class XLSX(base_formats.XLSX):
-    pass
+    """Excel workbook: reads the first sheet's values; writes formula-like text as text cells."""
+
+    def create_dataset(self, in_stream):
+        data = _as_bytes(in_stream)
+        problem = content_error(sniff(data), "xlsx")
+        if problem:
+            raise ImportFileError(problem)
+        import openpyxl
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                    raise ImportFileError(_("The workbook is too large once unpacked; split it into smaller files."))
+            # data_only: a formula cell gives its last computed value, never the formula.
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except ImportFileError:
+            raise
+        except Exception:
+            # BadZipFile, InvalidFileException, KeyError (a zip without a workbook) …
+            raise ImportFileError(
+                _("This file is not a readable Excel workbook (.xlsx). Save it again in Excel or WPS as .xlsx.")
+            )
+        try:
+            sheet = book.worksheets[0]
+            rows_iter = sheet.iter_rows(values_only=True)
+            headers = list(next(rows_iter, []) or [])
+            rows = []
+            for row in rows_iter:
+                rows.append([_excel_value(v) for v in row])
+                if len(rows) > MAX_ROWS + 1000:  # stop reading; the check below reports it
+                    break
+        finally:
+            book.close()
+        return _build_dataset(headers, rows)
+
+    def export_data(self, dataset, **kwargs):
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(title=(dataset.title or "Sheet1")[:31])
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(dataset.headers or [], start=1):
+            # CJK characters are about two columns wide.
+            sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, 2 * len(str(header)) + 4))
+
+        def cell(value, bold=False):
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            c = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+                # openpyxl made it a formula ("f"); a string cell with the quote prefix
+                # stays text in Excel and WPS, even after the cell is edited.
+                c.data_type = "s"
+                c.quotePrefix = True
+            if bold:
+                c.font = Font(bold=True)
+            return c
+
+        sheet.append([cell(h, bold=True) for h in dataset.headers or []])
+        for row in dataset:
+            sheet.append([cell(v) for v in row])
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+
+def _excel_value(value):
+    # Whole numbers come back as floats when the cell was typed as a number
+    # (13800001234.0, 1975.0); make them ints so they read as the digits people typed.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
 
 
 class CSV(base_formats.CSV):
-    pass
+    """CSV with a UTF-8 BOM on export; reads UTF-8 (with or without BOM) or GB18030 (Excel's Chinese default)."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        data = _as_bytes(in_stream)
+        problem = content_error(sniff(data), "csv")
+        if problem:
+            raise ImportFileError(problem)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                # Excel and WPS on a Chinese Windows save "CSV" in GBK; GB18030 is its superset.
+                text = data.decode("gb18030")
+            except UnicodeDecodeError:
+                raise ImportFileError(encoding_error())
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error:
+            raise ImportFileError(_("The CSV file is malformed (for example an unclosed quote)."))
+        if not rows:
+            raise ImportFileError(_("The file is empty."))
+        return _build_dataset(rows[0], [[_csv_value(v) for v in row] for row in rows[1:]])
+
+    def export_data(self, dataset, **kwargs):
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(dataset.headers or [])
+        for row in dataset:
+            writer.writerow([_csv_escape(v) for v in row])
+        # The BOM tells Excel and WPS the file is UTF-8.
+        return "\ufeff" + out.getvalue()
+
+
+def _csv_escape(value):
+    text = _cell_text(value)
+    # A leading apostrophe makes Excel and WPS show the rest as text.
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _csv_value(text: str):
+    text = text.strip()
+    # Undo our own export quoting so that an export re-imports unchanged.
+    if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
+
+
+def purge_stale_uploads(older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
+    """Delete uploads that waited longer than ``older_than`` for a confirmation that never came.
+
+    They sit in the storage's ``django-import-export/`` folder (MediaStorage); run this
+    daily (a periodic scan). Returns the number of files deleted.
+    """
+    storage = MediaStorage()
+    folder, backend = storage.MEDIA_FOLDER, storage._storage
+    try:
+        _dirs, files = backend.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    for name in files:
+        path = f"{folder}/{name}"
+        if backend.get_modified_time(path) < cutoff:
+            backend.delete(path)
+            deleted += 1
+    return deleted
+
+
+class PortalImportForm(ImportForm):
+    """The upload step: refuses empty and oversized files and files whose content is not the chosen format."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self._formats = formats
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise ValidationError(
+                _("The file is %(size)s; at most %(max)s can be imported.")
+                % {"size": filesizeformat(upload.size), "max": filesizeformat(settings.IMPORT_MAX_BYTES)}
+            )
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        upload, fmt = data.get("import_file"), data.get("format")
+        if upload is not None and fmt not in (None, ""):
+            upload.seek(0)
+            head = upload.read(8192)
+            upload.seek(0)
+            expected = "xlsx" if issubclass(self._formats[int(fmt)], base_formats.XLSX) else "csv"
+            problem = content_error(sniff(head), expected)
+            if problem:
+                self.add_error("import_file", problem)
+        return data
 
 
 class PortalImportExportMixin(ImportExportMixin):
+    """Admin import/export with the portal's formats, checks and messages.
+
+    - The request reaches the resource (``request=``), so exports are masked and audited
+      per user and imports are scoped to the user's congresses.
+    - Uploaded files wait for the confirm step in Django's storage (MEDIA_ROOT or S3),
+      not in a local temp folder, so the confirm request may land on another machine.
+    - The confirm step re-checks the whole file; if anything fails, nothing is written
+      and the problems are shown again instead of a success message.
+    """
+
     formats = [XLSX, CSV]
+    import_form_class = PortalImportForm
+    import_template_name = "admin/import_export/portal_import.html"
+    tmp_storage_class = MediaStorage
+    # Every row is listed with its problems; a traceback helps nobody in the office.
+    import_error_display = ("message",)
+
+    def get_import_context_data(self, **kwargs):
+        context = super().get_import_context_data(**kwargs)
+        resource = self.get_import_resource_classes(None)[0]()
+        labels = getattr(resource, "_labels", {})
+        context["required_columns"] = [labels[n] for n in getattr(resource, "required_fields", ()) if n in labels]
+        return context
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {**kwargs, "request": request}
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):
+            form.add_error("import_file", str(e))
+        else:
+            form.add_error("import_file", _("The file could not be read. Check that it is an .xlsx or CSV file."))
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        # import-export keeps every upload for the confirm step, even one that failed the
+        # checks and can never be confirmed: delete those at once (they hold personal data).
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("form")
+        if request.method == "POST" and not context.get("confirm_form") and getattr(form, "cleaned_data", None):
+            name = getattr(form.cleaned_data.get("import_file"), "tmp_storage_name", None)
+            if name:
+                self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).remove()
+        return response
+
+    def process_import(self, request, **kwargs):
+        name = os.path.basename(request.POST.get("import_file_name", ""))
+        # A double click on "Confirm import" must not import the file twice: the first
+        # request claims the upload (in the shared cache, so this holds across processes).
+        if request.method == "POST" and name and not cache.add(f"portal-import-claim:{name}", True, timeout=3600):
+            messages.error(
+                request, _("This file is already being imported or was imported. Upload it again to import it again.")
+            )
+            return HttpResponseRedirect(self._import_url())
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            messages.error(request, _("The uploaded file is no longer available. Upload it again."))
+            return HttpResponseRedirect(self._import_url())
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The data changed between the preview and the confirmation (someone added a
+            # deputy with the same mobile number, say): the whole import was rolled back.
+            messages.error(
+                request,
+                _("Nothing was imported: the file no longer passes the checks. Correct it and upload it again."),
+            )
+            return self._render_import_page(request, result)
+        return super().process_result(result, request)
+
+    def _import_url(self):
+        app_label, model_name = self.get_model_info()
+        return reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
+
+    def _render_import_page(self, request, result):
+        form_class = self.get_import_form_class(request)
+        form = form_class(self.get_import_formats(), self.get_import_resource_classes(request))
+        resource = self.get_import_resource_classes(request)[0](**self.get_import_resource_kwargs(request))
+        context = self.get_import_context_data()
+        context.update(self.admin_site.each_context(request))
+        context.update(
+            {
+                "title": _("Import"),
+                "form": form,
+                "opts": self.model._meta,
+                "media": self.media + form.media,
+                "fields_list": [
+                    (resource.get_display_name(), [f.column_name for f in resource.get_user_visible_fields()])
+                ],
+                "import_error_display": self.import_error_display,
+                "result": result,
+            }
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)

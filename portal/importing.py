@@ -1,0 +1,748 @@
+"""Shared machinery of the portal's import/export resources (deputies, units, groups, accounts).
+
+What every resource built on ``PortalResource`` gets:
+
+- Column names are translatable labels. An import accepts each header in Chinese or in
+  English (or the field name), so a file exported in one UI language re-imports in the other.
+- Whole-file checks before any row is read: unknown, duplicated and missing required columns.
+- Every bad row is reported with its spreadsheet row number (the header is row 1) and one
+  reason per column; nothing is written unless every row is valid (all-or-nothing, whoever
+  calls ``import_data``).
+- The actor (``user=``, which import-export passes to every hook, or ``request.user``) scopes
+  rows to their congresses: the admin's queryset already does so for exports, and an import
+  row naming another congress is a row error.
+- Personal data is masked on export unless the actor may see it, and an unmasked export
+  writes a ``SecurityEvent.Kind.EXPORT_PERSONAL`` audit row; an import that writes leaves
+  one ``SecurityEvent.Kind.IMPORT`` row.
+"""
+
+import copy
+import datetime
+import re
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from import_export import resources, widgets
+from import_export.results import Result, RowResult
+
+from accounts import roles
+from accounts.audit import audit
+from accounts.middleware import current_request
+from accounts.models import SecurityEvent
+from accounts.validators import normalize_mobile, validate_id_number, validate_mobile
+from deputies.masking import can_view_personal_data
+
+from .formats import ImportFileError
+
+# Up to this many rows the preview shows each row's values; a bigger file shows totals
+# only (a 10,000-row table helps nobody and costs seconds to diff and render).
+PREVIEW_MAX_ROWS = 500
+# SQLite refuses statements with very many parameters: look values up in chunks.
+LOOKUP_CHUNK = 900
+
+
+def is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def cell_text(value) -> str:
+    """A cell as the text a person typed: 1975.0 -> '1975', None -> ''."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def in_languages(label) -> set[str]:
+    """A lazy label in every UI language (Chinese and English)."""
+    texts = {str(label)}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts.add(str(label))
+    return texts
+
+
+def chunked(values: Iterable, size: int = LOOKUP_CHUNK):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def column_set(widget, values: Iterable) -> set:
+    """The distinct values of a column that a widget accepts, for look-ups done once before
+    the rows are checked (a bad cell is reported by its row later)."""
+    found = set()
+    for value in values:
+        try:
+            found.add(widget.clean(value))
+        except ValueError:
+            continue
+    return found - {"", None}
+
+
+def _messages(exc: Exception) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return [str(m) for m in exc.messages]
+    return [str(exc)]
+
+
+# --- Widgets: one cell <-> one Python value. They raise ValueError with a message for people. ---
+
+
+class TextWidget(widgets.Widget):
+    """Text. An empty cell is '' when the field may be blank, else None ("leave as it is")."""
+
+    def __init__(self, blank: bool = True):
+        super().__init__(coerce_to_string=True)
+        self.blank = blank
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            return "" if self.blank else None
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+TRUE_WORDS = {"是", "y", "yes", "1", "true", "t", "√", "✓"}
+FALSE_WORDS = {"否", "n", "no", "0", "false", "f", "×", "✗"}
+
+
+class BoolWidget(widgets.Widget):
+    """是/否, Y/N, yes/no, 1/0, true/false. Exported as 是/否 (Yes/No in English)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = cell_text(value)
+        if not text:
+            return None
+        if text.casefold() in TRUE_WORDS:
+            return True
+        if text.casefold() in FALSE_WORDS:
+            return False
+        raise ValueError(
+            _("“%(value)s” is not a yes/no value; write 是 or 否 (Y/N, 1/0 and true/false also work).")
+            % {"value": text}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return _("Yes") if value else _("No")
+
+
+class PresenceWidget(BoolWidget):
+    """Yes when the attribute is set (e.g. a linked account), No otherwise."""
+
+    def render(self, value, obj=None, **kwargs):
+        return _("Yes") if value else _("No")
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice by its label in any UI language, or by its code; exported as the label."""
+
+    def __init__(self, choices):
+        super().__init__(coerce_to_string=True)
+        self.choices = choices
+        self._lookup = None
+
+    def _table(self) -> dict[str, str]:
+        if self._lookup is None:
+            self._lookup = {}
+            for code, label in self.choices.choices:
+                self._lookup[code.casefold()] = code
+                for text in in_languages(label):
+                    self._lookup[text.casefold()] = code
+        return self._lookup
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            return None
+        code = self._table().get(text.casefold())
+        if code is None:
+            labels = "、".join(str(label) for _code, label in self.choices.choices)
+            raise ValueError(_("“%(value)s” is not one of: %(choices)s.") % {"value": text, "choices": labels})
+        return code
+
+    def render(self, value, obj=None, **kwargs):
+        return str(self.choices(value).label) if value else ""
+
+
+class YearWidget(widgets.Widget):
+    _this_year = None
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value).removesuffix("年")
+        if not text:
+            return None
+        try:
+            year = int(text)
+        except ValueError:
+            year = 0
+        if self._this_year is None:  # once per import: each resource has its own widgets
+            self._this_year = timezone.localdate().year
+        if not 1900 <= year <= self._this_year:
+            raise ValueError(
+                _("“%(value)s” is not a year; write four digits, e.g. 1975.") % {"value": cell_text(value)}
+            )
+        return year
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+
+
+class DateWidget(widgets.Widget):
+    """A date cell, or text such as 2022-01-05, 2022/1/5, 2022年1月5日 or 20220105."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = cell_text(value)
+        if not text:
+            return None
+        # "2022-01-05 00:00:00" is what a date cell looks like once saved as CSV.
+        text = re.sub(r"\s+00:00(:00)?$", "", text)
+        for fmt in DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(_("“%(value)s” is not a date; write it like 2022-01-05.") % {"value": text})
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class MobileWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        mobile = normalize_mobile(text)
+        if not mobile:
+            return ""
+        try:
+            validate_mobile(mobile)
+        except ValidationError as exc:
+            raise ValueError(f"“{text}”: {exc.messages[0]}")
+        return mobile
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class IdNumberWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value).upper()
+        if not text:
+            return ""
+        try:
+            validate_id_number(text)
+        except ValidationError as exc:
+            raise ValueError(f"“{text}”: {exc.messages[0]}")
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class EmailWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            return ""
+        try:
+            validate_email(text)
+        except ValidationError:
+            raise ValueError(_("“%(value)s” is not an e-mail address.") % {"value": text})
+        local, _at, domain = text.rpartition("@")
+        return f"{local}@{domain.lower()}"
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class RefWidget(widgets.ForeignKeyWidget):
+    """A related record by name. Cleaning returns the text: the resource resolves it in
+    context (a unit's name is unique only within its congress) from lookups loaded once."""
+
+    def clean(self, value, row=None, **kwargs):
+        return cell_text(value)
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return getattr(value, self.field, "") or ""
+
+
+class NumberWidget(widgets.Widget):
+    """A whole number from 0 to 32767 (seats, order)."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            return None
+        if not text.isdigit() or int(text) > 32767:
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text})
+        return int(text)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+class IdWidget(widgets.Widget):
+    """The record ID. Never raises: import-export's cached loader cleans every row's ID
+    before any row is checked, so a bad ID is reported by the resource instead."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        return int(text) if text.isdigit() else None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+# --- Results and errors ---
+
+
+class PortalResult(Result):
+    """Row numbers as the spreadsheet shows them: the header is row 1, data starts at row 2."""
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(number + 1, row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(number + 1, row, errors)
+
+
+class RowErrors:
+    """The problems of one row, keyed by column label (so the preview names the column)."""
+
+    def __init__(self, labels: dict[str, str]):
+        self.labels = labels
+        self.by_column: dict[str, list[str]] = {}
+
+    def add(self, field_name: str | None, message) -> None:
+        key = self.labels.get(field_name, NON_FIELD_ERRORS) if field_name else NON_FIELD_ERRORS
+        messages = message if isinstance(message, list) else [message]
+        self.by_column.setdefault(key, []).extend(str(m) for m in messages)
+
+    def __contains__(self, field_name) -> bool:
+        return self.labels.get(field_name) in self.by_column
+
+    def __bool__(self) -> bool:
+        return bool(self.by_column)
+
+    def as_validation_error(self) -> ValidationError:
+        return ValidationError(self.by_column)
+
+
+def scope_message(congress) -> str:
+    return _(
+        "“%(congress)s” is not your congress; you may only import records of your own congress and the congresses below it."
+    ) % {"congress": congress}
+
+
+class PortalResource(resources.ModelResource):
+    #: Field names that must be present as columns and need a value in every row.
+    required_fields: tuple[str, ...] = ()
+    #: Field name -> masking function: masked on export for people without the permission,
+    #: not importable by them, and an unmasked export is audited.
+    personal_fields: dict[str, Callable[[str], str]] = {}
+    #: Field name -> further accepted headers (lazy labels or plain text).
+    header_aliases: dict[str, tuple] = {}
+    #: Fields whose empty cell on an existing record means "leave as it is" rather than "clear".
+    #: (Widgets return None for those; see TextWidget(blank=False).)
+
+    @classmethod
+    def get_result_class(cls):
+        return PortalResult
+
+    def __init__(self, request=None, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.request = request
+        self.user = user if user is not None else getattr(request, "user", None)
+        # Per-instance options: the diff is switched off for big files and for the real
+        # import (see import_data_inner) without touching the class.
+        self._meta = copy.copy(type(self)._meta)
+        # Column names in the language of this request, as plain text: headers are
+        # matched against them and they must not change in the middle of an import.
+        self._labels: dict[str, str] = {}
+        self._name_of: dict[int, str] = {}
+        for name, field in self.fields.items():
+            field.column_name = str(field.column_name)
+            self._labels[name] = field.column_name
+            self._name_of[id(field)] = name
+        self._import_fields = None
+        self._show_personal = None
+        self._present: set[str] = set()
+        self._to_read: list[str] = []
+        self._ignored_personal: set[str] = set()
+        self._seen_ids: dict[int, int] = {}
+        self._row_skip = False
+
+    # --- the actor ---
+
+    def can_see_personal(self) -> bool:
+        if self._show_personal is None:
+            self._show_personal = can_view_personal_data(self.user)
+        return self._show_personal
+
+    def scope_ids(self) -> list[int] | None:
+        """Congress ids the actor may import into or export from; None means all."""
+        if self.user is None or not getattr(self.user, "is_authenticated", False):
+            return []
+        return roles.congress_scope_ids(self.user)
+
+    def in_scope(self, congress_id) -> bool:
+        scope = self.scope_ids()
+        return scope is None or congress_id in scope
+
+    def scope_queryset(self, queryset):
+        """The records the actor may export or update; subclasses filter by congress."""
+        return queryset
+
+    def check_permission(self) -> list[str]:
+        """Whole-file refusals before any row is read (the admin checks too; other callers may not)."""
+        opts = self._meta.model._meta
+        if not (roles.is_staff_member(self.user) and self.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")):
+            return [_("You may not import %(things)s.") % {"things": opts.verbose_name_plural}]
+        return []
+
+    def get_queryset(self):
+        return self.scope_queryset(self._meta.model.objects.all())
+
+    # --- columns ---
+
+    def get_import_fields(self):
+        if self._import_fields is None:
+            hidden = set() if self.can_see_personal() else set(self.personal_fields)
+            self._import_fields = [f for f in super().get_import_fields() if self._name_of[id(f)] not in hidden]
+        return self._import_fields
+
+    def importable_names(self) -> list[str]:
+        return [self._name_of[id(f)] for f in self.get_import_fields() if not f.readonly]
+
+    @staticmethod
+    def header_key(text) -> str:
+        # Spaces, the * people put on required columns, and case do not matter.
+        return re.sub(r"[\s*＊]", "", str(text)).casefold()
+
+    def _header_map(self) -> dict[str, str]:
+        mapping: dict[str, str] = {}
+        for name in self.fields:
+            names = {name, *in_languages(type(self).fields[name].column_name)}
+            for alias in self.header_aliases.get(name, ()):
+                names |= in_languages(alias)
+            for text in names:
+                mapping.setdefault(self.header_key(text), name)
+        return mapping
+
+    def normalise_headers(self, dataset) -> list[str]:
+        """Rename the file's headers to this request's labels; return whole-file problems."""
+        from openpyxl.utils import get_column_letter
+
+        mapping, problems = self._header_map(), []
+        headers, found, unknown, blank = [], {}, [], []
+        for index, header in enumerate(dataset.headers or []):
+            if is_empty(header):
+                if any(not is_empty(row[index]) for row in dataset):
+                    problems.append(
+                        _("Column %(column)s has values but no column name.") % {"column": get_column_letter(index + 1)}
+                    )
+                headers.append(f"__blank_{index}")
+                blank.append(f"__blank_{index}")
+                continue
+            name = mapping.get(self.header_key(header))
+            if name is None:
+                unknown.append(str(header))
+                headers.append(str(header))
+            elif name in found:
+                problems.append(
+                    _("The columns “%(first)s” and “%(second)s” both mean “%(label)s”; keep one of them.")
+                    % {"first": found[name], "second": header, "label": self._labels[name]}
+                )
+                headers.append(str(header))
+            else:
+                found[name] = str(header)
+                headers.append(self._labels[name])
+        if unknown:
+            known = "、".join(self._labels[n] for n in self.importable_names())
+            problems.append(
+                _("Unknown columns: %(columns)s. This import reads these columns: %(known)s.")
+                % {"columns": "、".join(f"“{h}”" for h in unknown), "known": known}
+            )
+        missing = [self._labels[n] for n in self.required_fields if n not in found]
+        if missing:
+            problems.append(_("Required columns are missing: %(columns)s.") % {"columns": "、".join(missing)})
+        if not problems:
+            dataset.headers = headers
+            for header in blank:
+                del dataset[header]
+            self._present = set(found)
+            self._to_read = [n for n in self.importable_names() if n in self._present]
+            hidden = set(self.personal_fields) - {self._name_of[id(f)] for f in self.get_import_fields()}
+            self._ignored_personal = self._present & hidden
+        return problems
+
+    def column_values(self, dataset, name) -> list:
+        label = self._labels[name]
+        return dataset[label] if name in self._present and label in (dataset.headers or []) else []
+
+    # --- import ---
+
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=False,
+        **kwargs,
+    ):
+        # All-or-nothing whoever calls: one bad row and nothing is written.
+        return super().import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=raise_errors,
+            use_transactions=True,
+            collect_failed_rows=collect_failed_rows,
+            rollback_on_validation_errors=True,
+            **kwargs,
+        )
+
+    def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs):
+        self.user = kwargs.get("user") or self.user
+        self.request = kwargs.get("request") or self.request or current_request()
+        self._import_fields, self._show_personal, self._seen_ids = None, None, {}
+        if not getattr(self.user, "is_authenticated", False):
+            problems = [_("An import needs the person who runs it.")]
+        else:
+            problems = self.check_permission() or self.normalise_headers(dataset)
+        if not problems and not len(dataset):
+            problems = [_("The file has column names but no data rows.")]
+        if problems:
+            result = self.get_result_class()()
+            result.total_rows = len(dataset)
+            for problem in problems:
+                result.append_base_error(self.get_error_result_class()(ImportFileError(problem)))
+            return result
+        # The diff is for the preview only: skip it (and its deep copy of every row) for
+        # the real import and for files too big to preview row by row.
+        self._meta.skip_diff = not dry_run or len(dataset) > PREVIEW_MAX_ROWS
+        return super().import_data_inner(
+            dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+        )
+
+    def import_instance(self, instance, row, **kwargs):
+        """Parse every cell, resolve names, check the row; raise one ValidationError listing all problems."""
+        self._row_skip = False
+        if all(is_empty(v) for v in row.values()):
+            # A blank line in the middle of a sheet: nothing to import, nothing wrong.
+            self._row_skip = True
+            return
+        number = kwargs.get("row_number", 0) + 1
+        errors = RowErrors(self._labels)
+        self._check_record_id(instance, row, errors, number)
+        values = {}
+        for name in self._to_read:
+            field = self.fields[name]
+            raw = row.get(field.column_name)
+            if name in self.personal_fields and "*" in cell_text(raw):
+                # A masked value from an export: keep the stored value it stands for.
+                if instance.pk and self.personal_fields[name](getattr(instance, field.attribute)) == cell_text(raw):
+                    continue
+                errors.add(name, _("This value is masked (it contains *); enter the full value."))
+                continue
+            try:
+                value = field.widget.clean(raw, row=row)
+            except (ValueError, ValidationError) as exc:
+                errors.add(name, _messages(exc))
+                continue
+            if name in self.required_fields and value in ("", None):
+                errors.add(name, _("This column needs a value."))
+                continue
+            limit = self._max_length(field.attribute)
+            if isinstance(value, str) and limit and len(value) > limit:
+                errors.add(
+                    name,
+                    _("At most %(limit)d characters (this has %(length)d).") % {"limit": limit, "length": len(value)},
+                )
+                continue
+            values[name] = value
+        for name in self._ignored_personal:
+            raw = cell_text(row.get(self._labels[name]))
+            if raw and "*" not in raw:
+                errors.add(
+                    name,
+                    _("You may not import personal data (mobile number, ID number, address); leave this column empty."),
+                )
+        before = self._snapshot(instance) if instance.pk else None
+        self.apply_row(instance, values, row, errors, number=number, **kwargs)
+        if errors:
+            raise errors.as_validation_error()
+        self._row_skip = (
+            before is not None and before == self._snapshot(instance) and not self.has_side_effects(instance)
+        )
+
+    def apply_row(self, instance, values: dict, row, errors: RowErrors, *, number: int, **kwargs) -> None:
+        """Resolve references, check the row against the file and the database, set attributes."""
+        raise NotImplementedError
+
+    def assign(self, instance, values: dict, names: Iterable[str]) -> None:
+        """Set parsed values. An empty cell (None) clears a nullable field and leaves any other as it is."""
+        opts = self._meta.model._meta
+        for name in names:
+            if name not in values:
+                continue
+            attribute, value = self.fields[name].attribute, values[name]
+            if value is None and not opts.get_field(attribute).null:
+                continue
+            setattr(instance, attribute, value)
+
+    def has_side_effects(self, instance) -> bool:
+        """True when saving the row does more than the snapshot shows (e.g. creates an account)."""
+        return False
+
+    def _check_record_id(self, instance, row, errors: RowErrors, number: int) -> None:
+        if "id" not in self._present:
+            return
+        raw = row.get(self._labels["id"])
+        if is_empty(raw):
+            return
+        pk = self.fields["id"].widget.clean(raw)
+        if pk is None:
+            errors.add(
+                "id",
+                _("“%(value)s” is not a record ID; leave the cell empty for a new record.") % {"value": cell_text(raw)},
+            )
+        elif instance.pk is None:
+            errors.add(
+                "id",
+                _("There is no record %(id)s among the records you may change; leave the cell empty for a new record.")
+                % {"id": pk},
+            )
+        elif pk in self._seen_ids:
+            errors.add(
+                "id", _("Record %(id)s is also in row %(row)d of this file.") % {"id": pk, "row": self._seen_ids[pk]}
+            )
+        else:
+            self._seen_ids[pk] = number
+
+    def _max_length(self, attribute) -> int | None:
+        try:
+            field = self._meta.model._meta.get_field(attribute)
+        except Exception:
+            return None
+        return None if field.is_relation else getattr(field, "max_length", None)
+
+    @staticmethod
+    def _snapshot(instance) -> tuple:
+        return tuple(getattr(instance, f.attname) for f in instance._meta.concrete_fields)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # Blank lines and rows that change nothing are "skipped": a re-imported export
+        # touches no record and logs no change.
+        return not import_validation_errors and self._row_skip
+
+    def _guarded(self, result, raise_errors, operation) -> None:
+        # A savepoint of its own: a database error in one batch (someone added the same
+        # mobile number meanwhile) must not poison the transaction; it is reported, and
+        # the whole import rolls back.
+        try:
+            with transaction.atomic(using=self.get_db_connection_name()):
+                operation()
+        except Exception as exc:
+            message = _(
+                "The database refused the data (%(error)s). Someone may have changed the same records meanwhile; nothing was imported."
+            ) % {"error": exc}
+            self.handle_import_error(result, ImportFileError(message), raise_errors)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                self._guarded(
+                    result,
+                    raise_errors,
+                    lambda: self._meta.model.objects.bulk_create(self.create_instances, batch_size=batch_size),
+                )
+            finally:
+                self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.update_instances and (using_transactions or not dry_run):
+            fields = self.get_bulk_update_fields()
+            try:
+                self._guarded(
+                    result,
+                    raise_errors,
+                    lambda: self._meta.model.objects.bulk_update(self.update_instances, fields, batch_size=batch_size),
+                )
+            finally:
+                self.update_instances.clear()
+
+    def get_bulk_update_fields(self):
+        return [f.name for f in self._meta.model._meta.concrete_fields if not f.primary_key]
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
+            return
+        new, updated = result.totals[RowResult.IMPORT_TYPE_NEW], result.totals[RowResult.IMPORT_TYPE_UPDATE]
+        if new or updated:
+            audit(
+                SecurityEvent.Kind.IMPORT,
+                request=self.request,
+                actor=self.user,
+                model=self._meta.model._meta.label,
+                rows=new + updated,
+                new=new,
+                updated=updated,
+                file=(kwargs.get("file_name") or "")[:200] or None,
+            )
+
+    # --- export ---
+
+    def before_export(self, queryset, **kwargs):
+        self._show_personal = None
+
+    def filter_export(self, queryset, **kwargs):
+        # The admin's queryset is already scoped; scoping again keeps any other caller honest.
+        return self.scope_queryset(queryset)
+
+    def export_field(self, field, instance, **kwargs):
+        name = self._name_of[id(field)]
+        method = getattr(self, f"dehydrate_{name}", None)
+        value = method(instance) if method is not None else field.export(instance, **kwargs)
+        if name in self.personal_fields and not self.can_see_personal():
+            value = self.personal_fields[name](value)
+        return value
+
+    def after_export(self, queryset, dataset, **kwargs):
+        if not self.personal_fields or not len(dataset) or not self.can_see_personal():
+            return
+        selected = kwargs.get("export_fields")
+        columns = [n for n in self.personal_fields if not selected or n in selected]
+        if columns:
+            audit(
+                SecurityEvent.Kind.EXPORT_PERSONAL,
+                request=self.request or current_request(),
+                actor=self.user,
+                model=self._meta.model._meta.label,
+                rows=len(dataset),
+                columns=columns,
+            )
