@@ -5,6 +5,7 @@ from pathlib import Path
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -56,7 +57,7 @@ def check_upload(upload) -> tuple[str, str, str]:
     if upload.size == 0:
         raise ValidationError({"file": _("The file is empty.")})
     if upload.size > limit:
-        raise ValidationError({"file": _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)}})
+        raise ValidationError({"file": _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}})
     name = safe_name(upload.name)
     mime = _sniff(upload)
     if mime not in ALLOWED:
