@@ -10,22 +10,34 @@ _BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*(?:\d+[.、)]|[（(]\d+[)）])\s*(.*)$")
 
 
+def _line_kind(line: str) -> str:
+    if _BULLET.match(line):
+        return "ul"
+    if _NUMBERED.match(line):
+        return "ol"
+    return "p"
+
+
 @register.filter
 def render_body(text: str) -> str:
-    """Plain text to paragraphs and lists. Everything is escaped first, so no markup survives."""
+    """Plain text to paragraphs and lists. Everything is escaped first, so no markup survives.
+
+    Within a block, runs of "- " lines become a bulleted list, runs of "1." lines a
+    numbered list, and other lines a paragraph (an intro line may precede a list).
+    """
+    from itertools import groupby
+
     blocks, out = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip()), []
     for block in blocks:
         lines = [line for line in block.split("\n") if line.strip()]
-        if not lines:
-            continue
-        if all(_BULLET.match(line) for line in lines):
-            items = "".join(f"<li>{escape(_BULLET.match(line).group(1))}</li>" for line in lines)
-            out.append(f"<ul>{items}</ul>")
-        elif all(_NUMBERED.match(line) for line in lines):
-            items = "".join(f"<li>{escape(_NUMBERED.match(line).group(1))}</li>" for line in lines)
-            out.append(f"<ol>{items}</ol>")
-        else:
-            out.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
+        for kind, run in groupby(lines, key=_line_kind):
+            run = list(run)
+            if kind == "ul":
+                out.append("<ul>" + "".join(f"<li>{escape(_BULLET.match(x).group(1))}</li>" for x in run) + "</ul>")
+            elif kind == "ol":
+                out.append("<ol>" + "".join(f"<li>{escape(_NUMBERED.match(x).group(1))}</li>" for x in run) + "</ol>")
+            else:
+                out.append("<p>" + "<br>".join(escape(x) for x in run) + "</p>")
     return mark_safe("".join(out))
 
 

@@ -1,0 +1,15 @@
+from proposals.templatetags.proposals_tags import render_body
+
+
+def test_paragraphs_and_lists():
+    html = render_body("第一段\n\n建议如下：\n1. 增设公交线路\n2. 延长运营时间\n\n- 甲\n- 乙")
+    assert html == (
+        "<p>第一段</p><p>建议如下：</p><ol><li>增设公交线路</li><li>延长运营时间</li></ol>"
+        "<ul><li>甲</li><li>乙</li></ul>"
+    )
+
+
+def test_markup_is_escaped():
+    html = render_body('<script>alert(1)</script>\n- <img src=x onerror="alert(1)">')
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "&lt;img" in html
