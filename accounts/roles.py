@@ -86,3 +86,11 @@ def deputy_scope_q(user, prefix: str = ""):
             f"{prefix}electoral_unit__electing_congress_id__in": scope,
         }
     )
+
+
+def deputy_in_scope(user, deputy) -> bool:
+    """The same rule as ``deputy_scope_q`` for one loaded deputy (congress and electoral unit loaded)."""
+    scope = congress_scope_ids(user)
+    if scope is None or deputy.congress_id in scope:
+        return True
+    return deputy.congress.level in ("national", "provincial") and deputy.electoral_unit.electing_congress_id in scope

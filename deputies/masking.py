@@ -38,10 +38,6 @@ def can_view_personal_data(user, deputy=None) -> bool:
         return False
     if deputy is None:
         return True
-    from accounts.roles import congress_scope_ids
+    from accounts.roles import deputy_in_scope
 
-    scope = congress_scope_ids(user)
-    if scope is None or deputy.congress_id in scope:
-        return True
-    # NPC and provincial deputies elected by a congress in scope are served by this office.
-    return deputy.congress.level in ("national", "provincial") and deputy.electoral_unit.electing_congress_id in scope
+    return deputy_in_scope(user, deputy)

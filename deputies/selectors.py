@@ -25,8 +25,8 @@ def deputy_list_for_staff(*, actor) -> QuerySet[Deputy]:
     if not roles.is_staff_member(actor):
         raise NotAllowed
     qs = Deputy.objects.select_related("congress", "term", "electoral_unit", "user")
-    scope = roles.congress_scope_ids(actor)
-    return qs if scope is None else qs.filter(congress_id__in=scope)
+    condition = roles.deputy_scope_q(actor)
+    return qs if condition is None else qs.filter(condition)
 
 
 def electoral_unit_counts(*, congress_id: int, term_id: int) -> QuerySet[ElectoralUnit]:
@@ -78,8 +78,7 @@ def archive_deputy_get_for_actor(*, actor, deputy_id: int) -> Deputy:
     if deputy.user_id is not None and deputy.user_id == actor.pk:
         return deputy
     if roles.is_staff_member(actor):
-        scope = roles.congress_scope_ids(actor)
-        if scope is None or deputy.congress_id in scope:
+        if roles.deputy_in_scope(actor, deputy):
             return deputy
     raise PermissionDenied
 

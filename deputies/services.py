@@ -23,8 +23,10 @@ from .models import (
     ByElectionResult,
     CredentialsReview,
     Deputy,
+    DeputyGroup,
     DeputyLetter,
     Participation,
+    StandingCommitteeMember,
     StatusChange,
     Vacancy,
 )
@@ -114,6 +116,8 @@ def deputy_terminate(*, actor, deputy: Deputy, reason: str, effective_date: date
         raise InvalidTransition(_("The termination date cannot be in the future."))
     with transaction.atomic():
         _transition(actor=actor, deputy=deputy, kind=K.TERMINATE, effective_date=effective_date, reason=reason, note=note)
+        # A standing-committee seat ends with the mandate.
+        StandingCommitteeMember.objects.filter(deputy=deputy, end_date__isnull=True).update(end_date=effective_date)
         vacancy = Vacancy.objects.create(
             electoral_unit_id=deputy.electoral_unit_id,
             term_id=deputy.term_id,
@@ -185,6 +189,12 @@ def credentials_review_approve(*, actor, review: CredentialsReview, approved_on:
             Vacancy.objects.filter(pk=result.vacancy_id, status=Vacancy.Status.OPEN).update(
                 status=Vacancy.Status.FILLED, filled_by=result.deputy, filled_on=approved_on, reported_in=review
             )
+            # The new deputy joins the deputy group of their electoral unit.
+            for group in DeputyGroup.objects.filter(
+                term_id=result.deputy.term_id, electoral_unit_id=result.deputy.electoral_unit_id,
+                kind=DeputyGroup.Kind.DEPUTY_GROUP,
+            ):
+                group.members.add(result.deputy)
             _sync_user_roles(result.deputy)
             confirmed += 1
         # Terminations since the last review are reported in this one too.

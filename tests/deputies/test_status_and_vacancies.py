@@ -211,3 +211,20 @@ def test_credentials_report_lists_terminations_and_by_elected_deputies(staff_cli
     assert [r.deputy.name for r in page.context["results"]] == ["补选甲"]
     assert page.context["totals"]["vacancies"] == 1 and page.context["totals"]["pending"] == 1
     assert page.context["totals"]["serving"] == Deputy.objects.filter(term=term, status="serving").count()
+
+
+@pytest.mark.django_db
+def test_termination_ends_the_sc_seat_and_confirmation_joins_the_unit_group(staff, roster, term, electoral_unit, city):
+    from deputies.models import DeputyGroup, StandingCommitteeMember
+
+    seat = StandingCommitteeMember.objects.create(term=term, deputy=roster[0], start_date=datetime.date(2022, 1, 10))
+    group = DeputyGroup.objects.create(congress=city, term=term, name="玄武区代表小组", electoral_unit=electoral_unit)
+    vacancy = services.deputy_terminate(actor=staff, deputy=roster[0], reason=StatusChange.Reason.RESIGNED, effective_date=TODAY)
+    seat.refresh_from_db()
+    assert seat.end_date == TODAY
+    review = CredentialsReview.objects.create(term=term, title="审查报告", meeting_date=TODAY)
+    result = services.by_election_record(actor=staff, vacancy=vacancy, held_on=TODAY, held_by="区人大常委会", review=review,
+                                         elected={"name": "新人", "gender": "F"})
+    assert not group.members.filter(pk=result.deputy.pk).exists()
+    services.credentials_review_approve(actor=staff, review=review, approved_on=TODAY)
+    assert group.members.filter(pk=result.deputy.pk).exists()
