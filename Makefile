@@ -21,6 +21,7 @@ venv: $(STAMP)
 run: venv
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	$(DEV_ENV) $(BIN)/python manage.py seed_activities
 	@echo "Serving on http://127.0.0.1:8000  (demo accounts: see README.md)"
 	@$(DEV_ENV) $(BIN)/python manage.py run_scans --loop > /dev/null & scans=$$!; \
 	  trap "kill $$scans 2>/dev/null" EXIT INT TERM; \
