@@ -34,9 +34,10 @@ test: venv test-deps
 test-deps:
 	bash scripts/ensure_test_deps.sh
 
-## make bench: timings on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/portal_bench)
+## make bench: timings on PostgreSQL at the sizes the issues name (each script recreates its own *bench* database)
 bench: venv
 	bash scripts/bench.sh
+	bash scripts/bench_archive.sh
 
 ## make messages: refresh and compile the translation catalogues
 messages: venv
