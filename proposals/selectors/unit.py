@@ -1,1 +1,188 @@
-"""See proposals/selectors/__init__.py."""
+"""Reads for handling-unit officers (``/unit/``): only their own unit's assignments.
+
+Scope is the officer's ``User.unit``: any other unit's assignment answers 404, so an
+officer cannot even learn that it exists. Lists are joined up front, so the query
+count of a page does not grow with the number of assignments.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from ..models import Assignment, Attachment, Commitment, ContactLog, CoSigner, Rating, Reply, Suggestion
+
+A = Assignment.Status
+AWAITING = (A.ASSIGNED, A.REASSIGN_REQUESTED, A.REHANDLING)
+
+# The tabs of the unit's home page. "To receive": never opened; "to reply": opened, no
+# reply yet (a pending re-assignment request included); "re-handling": the deputy was
+# unsatisfied; "replied": waiting for or past the rating; "withdrawn": re-assigned away.
+GROUPS = {
+    "receive": Q(status=A.ASSIGNED, received_at__isnull=True),
+    "reply": Q(status__in=[A.ASSIGNED, A.REASSIGN_REQUESTED]) & ~Q(status=A.ASSIGNED, received_at__isnull=True),
+    "rehandling": Q(status=A.REHANDLING),
+    "replied": Q(status__in=[A.REPLIED, A.DONE]),
+    "withdrawn": Q(status=A.WITHDRAWN),
+}
+
+
+def require_unit_officer(actor) -> None:
+    """Only an active account linked to a handling unit may use the unit pages."""
+    if not (getattr(actor, "is_authenticated", False) and actor.is_active and actor.unit_id):
+        raise PermissionDenied
+
+
+def _base(actor):
+    require_unit_officer(actor)
+    return Assignment.objects.filter(unit_id=actor.unit_id)
+
+
+def assignment_list_for_unit(*, actor, group: str | None = None, session_id: int | None = None):
+    """The unit's assignments, newest work first: awaiting a reply by deadline, then the rest."""
+    today = timezone.localdate()
+    qs = _base(actor).select_related(
+        "suggestion", "suggestion__session", "suggestion__lead_deputy", "suggestion__field"
+    )
+    if group in GROUPS:
+        qs = qs.filter(GROUPS[group])
+    if session_id:
+        qs = qs.filter(suggestion__session_id=session_id)
+    return qs.annotate(
+        awaiting=Case(When(status__in=AWAITING, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        is_overdue=Case(
+            When(status__in=AWAITING, deadline__lt=today, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    ).order_by("awaiting", "deadline", "-assigned_on", "pk")
+
+
+def assignment_group_counts(*, actor, session_id: int | None = None) -> dict[str, int]:
+    """How many assignments each tab holds, in one aggregate query."""
+    qs = _base(actor)
+    if session_id:
+        qs = qs.filter(suggestion__session_id=session_id)
+    today = timezone.localdate()
+    counts = qs.aggregate(
+        all=Count("pk"),
+        overdue=Count("pk", filter=Q(status__in=AWAITING, deadline__lt=today)),
+        **{name: Count("pk", filter=condition) for name, condition in GROUPS.items()},
+    )
+    return counts
+
+
+def sessions_for_unit(*, actor):
+    """The sessions the unit has assignments from (for the filter)."""
+    from deputies.models import CongressSession
+
+    require_unit_officer(actor)
+    return CongressSession.objects.filter(
+        pk__in=Assignment.objects.filter(unit_id=actor.unit_id, suggestion__session__isnull=False).values(
+            "suggestion__session_id"
+        )
+    ).order_by("-start_date", "-pk")
+
+
+def assignment_get_for_unit(*, actor, pk: int) -> Assignment:
+    """The unit's own assignment, or 404 (another unit's assignment does not exist for this officer)."""
+    assignment = (
+        _base(actor)
+        .select_related(
+            "unit",
+            "suggestion",
+            "suggestion__congress",
+            "suggestion__session",
+            "suggestion__field",
+            "suggestion__lead_deputy",
+            "suggestion__lead_deputy__electoral_unit",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def assignment_detail_for_unit(*, assignment: Assignment) -> dict:
+    """Everything the assignment page shows, each list in one query."""
+    suggestion = assignment.suggestion
+    replies = list(
+        Reply.objects.filter(assignment=assignment)
+        .select_related("category")
+        .prefetch_related(
+            Prefetch("ratings", queryset=Rating.objects.order_by("rated_at", "pk")),
+            Prefetch(
+                "commitments", queryset=Commitment.objects.prefetch_related("progress").order_by("due_date", "pk")
+            ),
+            Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+        )
+        .order_by("round")
+    )
+    return {
+        "other_assignments": list(
+            Assignment.objects.filter(suggestion=suggestion)
+            .exclude(pk=assignment.pk)
+            .exclude(status=A.WITHDRAWN)
+            .select_related("unit")
+            .order_by("pk")
+        ),
+        "cosigners": list(
+            CoSigner.objects.filter(suggestion=suggestion, status=CoSigner.Status.CONFIRMED)
+            .select_related("deputy")
+            .order_by("pk")
+        ),
+        "attachments": list(
+            Attachment.objects.filter(suggestion=suggestion, reply__isnull=True).order_by("uploaded_at", "pk")
+        ),
+        "contacts": list(
+            ContactLog.objects.filter(assignment=assignment)
+            .select_related("recorded_by")
+            .order_by("contacted_on", "pk")
+        ),
+        "replies": replies,
+        "merged_items": list(
+            Suggestion.objects.filter(merged_into=suggestion).only("pk", "title", "number", "number_series")
+        ),
+    }
+
+
+def attachment_get_for_unit(*, actor, pk: int) -> Attachment:
+    """A file of an item assigned to the unit: the deputy's attachments and the unit's own reply letters."""
+    require_unit_officer(actor)
+    attachment = (
+        Attachment.objects.filter(pk=pk, suggestion__assignments__unit_id=actor.unit_id)
+        .filter(Q(reply__isnull=True) | Q(reply__assignment__unit_id=actor.unit_id))
+        .select_related("suggestion")
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def commitment_get_for_unit(*, actor, pk: int) -> Commitment:
+    require_unit_officer(actor)
+    commitment = (
+        Commitment.objects.filter(pk=pk, reply__assignment__unit_id=actor.unit_id)
+        .select_related(
+            "reply", "reply__assignment", "reply__assignment__suggestion", "reply__assignment__suggestion__lead_deputy"
+        )
+        .first()
+    )
+    if commitment is None:
+        raise Http404
+    return commitment
+
+
+def reply_get_for_unit(*, actor, pk: int) -> Reply:
+    require_unit_officer(actor)
+    reply = (
+        Reply.objects.filter(pk=pk, assignment__unit_id=actor.unit_id)
+        .select_related("assignment", "assignment__suggestion")
+        .first()
+    )
+    if reply is None:
+        raise Http404
+    return reply

@@ -1,5 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ..views import office as views
 
 app_name = "proposals_office"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.suggestion_list, name="list"),
+    path("review/", views.review, name="review"),
+    path("new/", views.paper_entry, name="new"),
+    path("export/ledger.xlsx", views.export_ledger, name="export_ledger"),
+    path("export/units.xlsx", views.export_units, name="export_units"),
+    path("export/commitments.xlsx", views.export_commitments, name="export_commitments"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/accept/", views.accept, name="accept"),
+    path("<int:pk>/return/", views.return_, name="return"),
+    path("<int:pk>/merge/", views.merge, name="merge"),
+    path("<int:pk>/convert/", views.convert, name="convert"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/assign/", views.assign, name="assign"),
+    path("<int:pk>/key-supervision/", views.key_supervision, name="key_supervision"),
+    path("<int:pk>/key-supervision/progress/", views.key_supervision_progress, name="key_supervision_progress"),
+    path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/publish/", views.publish, name="publish"),
+    path("<int:pk>/replies.docx", views.reply_summary, name="reply_summary"),
+    path("assignments/<int:pk>/letter.docx", views.assignment_letter, name="assignment_letter"),
+    path("assignments/<int:pk>/decide/", views.decide_reassign, name="decide_reassign"),
+    path("replies/<int:pk>/evaluation/", views.evaluation, name="evaluation"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+]

@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ..views import unit as views
 
 app_name = "proposals_unit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
+    path("assignments/<int:pk>/reassign/", views.reassign_request, name="reassign"),
+    path("assignments/<int:pk>/contacts/", views.contact_add, name="contact_add"),
+    path("assignments/<int:pk>/reply/", views.reply, name="reply"),
+    path("replies/<int:pk>/letter/", views.reply_letter, name="reply_letter"),
+    path("commitments/<int:pk>/progress/", views.commitment_progress, name="commitment_progress"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+]

@@ -1,1 +1,665 @@
-"""Views; see proposals/selectors."""
+"""The deputy-work office's back-office pages for suggestions (``/office/suggestions/``).
+
+Staff only (``accounts.roles.is_staff_member``), scoped to their congresses: anyone else
+gets 403 (or the login page), an item outside the scope 404. Each page is thin: a
+selector reads, a form parses, a service writes. A service's refusal is shown on the
+item page next to the form it came from, with what was typed kept, and nothing written.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import documents, exports, services, workflow
+from ..exceptions import InvalidTransition, NotAllowed
+from ..forms_office import (
+    AcceptForm,
+    AssignFormSet,
+    AssignOptionsForm,
+    CloseForm,
+    ConvertForm,
+    DecideReassignForm,
+    EvaluationForm,
+    KeySupervisionForm,
+    MergeForm,
+    NoteForm,
+    PaperSuggestionForm,
+    ProgressForm,
+    PublishForm,
+    ReturnForm,
+    SuggestionFilterForm,
+)
+from ..models import Assignment, Field, KeySupervision, Rating, Suggestion, ThirdPartyEvaluation
+from ..selectors import office as selectors
+from ..workdays import add_workdays
+from .unit import add_service_errors, deadline_info
+
+S = Suggestion.Status
+A = Assignment.Status
+PAGE_SIZE = 50
+ASSIGN_PREFIX = "u"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# The timeline shows each event by what happened, in the reader's language: the workflow's
+# labels, plus the one action this module writes itself.
+EVENT_LABELS = {
+    **workflow.ACTION_LABELS,
+    "third_party_evaluation": gettext_lazy("Third-party evaluation recorded"),
+}
+
+
+# --- A write with no service of its own yet ----------------------------------------------------
+# It belongs in proposals/services.py; once it is there, that one is used and this goes.
+
+
+def _third_party_evaluation_add(
+    *, actor, reply, evaluator: str, evaluated_on: datetime.date, conclusion: str, score: int | None = None
+) -> ThirdPartyEvaluation:
+    """Record a third-party evaluation (第三方评估) of a reply the deputy rated unsatisfied.
+
+    Staff of the item's congress only; writes the evaluation and an event row together.
+    """
+    suggestion = reply.assignment.suggestion
+    services.require_staff(actor, suggestion)
+    evaluator, conclusion = services.clean_text(evaluator), services.clean_text(conclusion)
+    errors = {}
+    if not evaluator:
+        errors["evaluator"] = _("Name the evaluator.")
+    if not conclusion:
+        errors["conclusion"] = _("Write down the evaluation's conclusion.")
+    if evaluated_on > timezone.localdate():
+        errors["evaluated_on"] = _("The date cannot be in the future.")
+    if score is not None and not 0 <= score <= 100:
+        errors["score"] = _("The score is between 0 and 100.")
+    if errors:
+        raise ValidationError(errors)
+    if not Rating.objects.filter(reply=reply, value=Rating.Value.UNSATISFIED).exists():
+        raise InvalidTransition(_("A third-party evaluation is recorded for a reply the deputy rated unsatisfied."))
+    with transaction.atomic():
+        evaluation = ThirdPartyEvaluation.objects.create(
+            reply=reply, evaluator=evaluator[:100], evaluated_on=evaluated_on, conclusion=conclusion, score=score
+        )
+        services._event(
+            suggestion, "third_party_evaluation", actor=actor, note=f"{reply.assignment.unit}: {evaluator}"[:200]
+        )
+    return evaluation
+
+
+third_party_evaluation_add = getattr(services, "third_party_evaluation_add", None) or _third_party_evaluation_add
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _filter_form(request):
+    actor = request.user
+    return SuggestionFilterForm(
+        request.GET if request.GET else None,
+        sessions=selectors.sessions_for_office(actor=actor),
+        fields=Field.objects.order_by("order", "name"),
+        units=selectors.units_for_office(actor=actor),
+    )
+
+
+def _filtered(request):
+    """The filter form and the filtered items (unannotated: pages and exports add what they need)."""
+    selectors.require_staff(request.user)
+    form = _filter_form(request)
+    filters = form.filters()
+    return form, selectors.apply_filters(selectors.suggestions_for_office(actor=request.user), **filters), filters
+
+
+def _next_or(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _detail_url(suggestion, anchor: str = "") -> str:
+    return reverse("proposals_office:detail", args=[suggestion.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _file_response(handle, filename: str, content_type: str):
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _safe_filename(text: str) -> str:
+    return "".join(ch for ch in text if ch not in '\\/:*?"<>|\r\n\t')[:80] or "file"
+
+
+# --- Lists -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def suggestion_list(request):
+    """Every item of the office's congresses, filtered and searched; exports take the same filters."""
+    form, _qs, filters = _filtered(request)
+    rows = selectors.suggestion_list_for_office(actor=request.user, **filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "proposals/office/list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "filtered": any(filters.values())},
+    )
+
+
+@login_required
+@require_GET
+def review(request):
+    """The review queue: submitted items in the order they came in."""
+    rows = selectors.review_queue(actor=request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "proposals/office/review.html", {"page": page, "query": "", "accept_form": AcceptForm()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_entry(request):
+    """Enter a suggestion handed in on paper for a deputy: marked and audited as entered by staff."""
+    actor = request.user
+    selectors.require_staff(actor)
+    form = PaperSuggestionForm(
+        request.POST if request.method == "POST" else None,
+        deputies=selectors.deputies_for_paper_entry(actor=actor),
+        sessions=selectors.sessions_for_office(actor=actor),
+        fields=Field.objects.order_by("order", "name"),
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                suggestion = services.suggestion_create(
+                    actor=actor,
+                    lead_deputy=data["lead_deputy"],
+                    title=data["title"],
+                    body=data["body"],
+                    kind=data["kind"],
+                    field=data["field"],
+                    session=data["session"],
+                    on_behalf=True,
+                )
+        except (ValidationError, NotAllowed) as exc:
+            add_service_errors(form, exc)
+            status = 403 if isinstance(exc, NotAllowed) else 200
+        else:
+            if data["submit_now"]:
+                try:
+                    services.suggestion_submit(actor=actor, suggestion=suggestion)
+                except (ValidationError, NotAllowed) as exc:
+                    # Kept as a draft (a motion without its co-signers, say): the item page says why.
+                    messages.warning(
+                        request,
+                        _("Saved as a draft, not submitted: %(reason)s")
+                        % {"reason": " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("The suggestion was entered for %(name)s and submitted for review.")
+                        % {"name": data["lead_deputy"].name},
+                    )
+            else:
+                messages.success(
+                    request, _("The suggestion was saved as a draft for %(name)s.") % {"name": data["lead_deputy"].name}
+                )
+            return redirect("proposals_office:detail", pk=suggestion.pk)
+    return render(request, "proposals/office/paper_entry.html", {"form": form}, status=status)
+
+
+# --- The item page -----------------------------------------------------------------------------
+
+
+def _assign_forms(request, suggestion, units):
+    post = request.method == "POST" and request.resolver_match.url_name == "assign"
+    options = AssignOptionsForm(request.POST if post else None)
+    formset = AssignFormSet(request.POST if post else None, prefix=ASSIGN_PREFIX, form_kwargs={"units": units})
+    return options, formset
+
+
+def _render_detail(request, suggestion: Suggestion, *, status: int = 200, **forms):
+    actor = request.user
+    today = timezone.localdate()
+    detail = selectors.suggestion_detail_for_office(suggestion=suggestion)
+    units = selectors.units_for_office(actor=actor, congress_id=suggestion.congress_id)
+    current_unit_ids = {a.unit_id for a in detail["current_assignments"]}
+    for assignment in detail["assignments"]:
+        assignment.deadline_info = deadline_info(
+            assignment.deadline, today, awaiting=assignment.status in selectors.AWAITING
+        )
+        if assignment.status == A.REASSIGN_REQUESTED:
+            assignment.decide_form = forms.get("decide_forms", {}).get(assignment.pk) or DecideReassignForm(
+                units=units.exclude(pk__in=current_unit_ids), prefix=f"d{assignment.pk}"
+            )
+        for reply in assignment.replies.all():
+            unsatisfied = any(r.value == Rating.Value.UNSATISFIED for r in reply.ratings.all())
+            if unsatisfied:
+                reply.evaluation_form = forms.get("evaluation_forms", {}).get(reply.pk) or EvaluationForm(
+                    prefix=f"e{reply.pk}"
+                )
+    status_value = suggestion.status
+    supervision = detail["supervision"]
+    assign_options, assign_formset = forms.get("assign") or _assign_forms(request, suggestion, units)
+    merge_q = request.GET.get("merge_q", "").strip()
+    can = {
+        "review": status_value == S.SUBMITTED,
+        "convert": status_value == S.SUBMITTED and suggestion.kind == Suggestion.Kind.MOTION,
+        "merge": status_value in {S.SUBMITTED, S.ACCEPTED},
+        "submit": suggestion.entered_by_staff and status_value in workflow.EDITABLE,
+        "assign": status_value in {S.ACCEPTED, S.ASSIGNED},
+        "close": status_value in {S.RATED, S.REPLIED},
+        "publish": not suggestion.published and status_value in {S.REPLIED, S.RATED, S.CLOSED, S.REHANDLING},
+        "unpublish": suggestion.published,
+        "select_key": supervision is None and status_value not in {S.DRAFT, S.SUBMITTED, S.RETURNED, S.MERGED},
+    }
+    for event in detail["events"]:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+    context = {
+        "suggestion": suggestion,
+        "today": today,
+        "can": can,
+        "units": units,
+        # What an assignment made today would get: shown before staff press the button.
+        "preview_deadline": services.reply_deadline(today, broad=suggestion.is_broad),
+        "preview_window": add_workdays(today, settings.PROPOSALS_REASSIGN_WORKDAYS) if can["assign"] else None,
+        "reply_months": settings.PROPOSALS_BROAD_REPLY_MONTHS
+        if suggestion.is_broad
+        else settings.PROPOSALS_REPLY_MONTHS,
+        "reassign_workdays": settings.PROPOSALS_REASSIGN_WORKDAYS,
+        "accept_form": forms.get("accept_form") or AcceptForm(),
+        "return_form": forms.get("return_form") or ReturnForm(),
+        "merge_form": forms.get("merge_form") or MergeForm(),
+        "convert_form": forms.get("convert_form") or ConvertForm(),
+        "submit_form": forms.get("submit_form") or NoteForm(),
+        "merge_q": merge_q,
+        "merge_candidates": list(selectors.merge_candidates(actor=actor, suggestion=suggestion, q=merge_q))
+        if merge_q and can["merge"]
+        else None,
+        "assign_options": assign_options,
+        "assign_formset": assign_formset,
+        "ks_form": forms.get("ks_form")
+        or (
+            KeySupervisionForm(leaders=selectors.sc_leaders_for(congress_id=suggestion.congress_id))
+            if can["select_key"]
+            else None
+        ),
+        "ks_progress_form": forms.get("ks_progress_form") or ProgressForm(),
+        "close_form": forms.get("close_form") or CloseForm(),
+        "publish_errors": forms.get("publish_errors", []),
+        **detail,
+    }
+    return render(request, "proposals/office/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def detail(request, pk: int):
+    suggestion = selectors.suggestion_get_for_office(actor=request.user, pk=pk)
+    return _render_detail(request, suggestion)
+
+
+def _action(request, pk: int, form_class, form_key: str, run, success: str, *, anchor: str = "", **form_kwargs):
+    """Parse ``form_class``, run the service; on a refusal show the item page with the form as typed."""
+    suggestion = selectors.suggestion_get_for_office(actor=request.user, pk=pk)
+    form = form_class(request.POST, **form_kwargs)
+    status = 200
+    if form.is_valid():
+        try:
+            result = run(suggestion, form.cleaned_data)
+        except (ValidationError, NotAllowed) as exc:
+            add_service_errors(form, exc)
+            status = 403 if isinstance(exc, NotAllowed) else 200
+        else:
+            messages.success(request, success if not callable(success) else success(suggestion, result))
+            return redirect(_next_or(request, _detail_url(suggestion, anchor)))
+    return _render_detail(request, suggestion, status=status, **{form_key: form})
+
+
+@login_required
+@require_POST
+def accept(request, pk: int):
+    return _action(
+        request,
+        pk,
+        AcceptForm,
+        "accept_form",
+        lambda s, d: services.suggestion_accept(actor=request.user, suggestion=s, broad=d["broad"], note=d["note"]),
+        lambda s, _r: _("Accepted as %(number)s.") % {"number": s.number_label},
+    )
+
+
+@login_required
+@require_POST
+def return_(request, pk: int):
+    return _action(
+        request,
+        pk,
+        ReturnForm,
+        "return_form",
+        lambda s, d: services.suggestion_return(actor=request.user, suggestion=s, reason=d["reason"]),
+        _("Returned to the deputy with the reason given."),
+    )
+
+
+@login_required
+@require_POST
+def convert(request, pk: int):
+    return _action(
+        request,
+        pk,
+        ConvertForm,
+        "convert_form",
+        lambda s, d: services.suggestion_convert_to_suggestion(actor=request.user, suggestion=s, note=d["note"]),
+        _("The motion will be handled as a suggestion."),
+    )
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    return _action(
+        request,
+        pk,
+        NoteForm,
+        "submit_form",
+        lambda s, d: services.suggestion_submit(actor=request.user, suggestion=s),
+        _("Submitted for review."),
+    )
+
+
+@login_required
+@require_POST
+def merge(request, pk: int):
+    def run(suggestion, data):
+        target = None
+        if data.get("into"):
+            target = selectors.suggestions_for_office(actor=request.user).filter(pk=data["into"]).first()
+        elif data.get("number"):
+            target = selectors.merge_target_by_number(actor=request.user, suggestion=suggestion, number=data["number"])
+        if target is None:
+            raise ValidationError(
+                {"number": _("No item with this number can take the merge; search and choose it instead.")}
+            )
+        return services.suggestion_merge(actor=request.user, suggestion=suggestion, into=target, note=data["note"])
+
+    return _action(
+        request,
+        pk,
+        MergeForm,
+        "merge_form",
+        run,
+        lambda s, _r: _("Merged into %(target)s.") % {"target": s.merged_into},
+    )
+
+
+@login_required
+@require_POST
+def assign(request, pk: int):
+    suggestion = selectors.suggestion_get_for_office(actor=request.user, pk=pk)
+    units = selectors.units_for_office(actor=request.user, congress_id=suggestion.congress_id)
+    options, formset = _assign_forms(request, suggestion, units)
+    status = 200
+    if options.is_valid() and formset.is_valid():
+        try:
+            created = services.suggestion_assign(
+                actor=request.user,
+                suggestion=suggestion,
+                units_roles=formset.rows(),
+                assigned_on=options.cleaned_data["assigned_on"],
+                pre_assignment=options.cleaned_data["pre_assignment"],
+            )
+        except (ValidationError, NotAllowed) as exc:
+            add_service_errors(options, exc)
+            status = 403 if isinstance(exc, NotAllowed) else 200
+        else:
+            messages.success(
+                request,
+                _("Assigned to %(units)s; reply due on %(date)s.")
+                % {"units": "、".join(a.unit.name for a in created), "date": created[0].deadline.isoformat()},
+            )
+            return redirect(_detail_url(suggestion, "assignments"))
+    return _render_detail(request, suggestion, status=status, assign=(options, formset))
+
+
+@login_required
+@require_POST
+def decide_reassign(request, pk: int):
+    assignment = selectors.assignment_get_for_office(actor=request.user, pk=pk)
+    suggestion = selectors.suggestion_get_for_office(actor=request.user, pk=assignment.suggestion_id)
+    current = Assignment.objects.filter(suggestion=suggestion).exclude(status=A.WITHDRAWN).values("unit_id")
+    units = selectors.units_for_office(actor=request.user, congress_id=suggestion.congress_id).exclude(pk__in=current)
+    form = DecideReassignForm(request.POST, units=units, prefix=f"d{assignment.pk}")
+    status = 200
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.assignment_decide_reassign(
+                actor=request.user,
+                assignment=assignment,
+                grant=data["decision"] == "grant",
+                new_unit=data["new_unit"],
+                note=data["note"],
+            )
+        except (ValidationError, NotAllowed) as exc:
+            add_service_errors(form, exc)
+            status = 403 if isinstance(exc, NotAllowed) else 200
+        else:
+            if data["decision"] == "grant":
+                messages.success(
+                    request,
+                    _("The request was granted; %(unit)s no longer handles the item.") % {"unit": assignment.unit.name},
+                )
+            else:
+                messages.success(
+                    request, _("The request was refused; %(unit)s keeps the item.") % {"unit": assignment.unit.name}
+                )
+            return redirect(_detail_url(suggestion, "assignments"))
+    return _render_detail(request, suggestion, status=status, decide_forms={assignment.pk: form})
+
+
+@login_required
+@require_POST
+def key_supervision(request, pk: int):
+    suggestion = selectors.suggestion_get_for_office(actor=request.user, pk=pk)
+
+    def run(s, data):
+        if KeySupervision.objects.filter(suggestion=s).exists():
+            raise InvalidTransition(_("This item is already under key supervision."))
+        return services.key_supervision_select(
+            actor=request.user,
+            suggestion=s,
+            sc_leader=data["sc_leader"],
+            government_leader=data["government_leader"],
+            committee=data["committee"],
+            selected_on=data["selected_on"],
+        )
+
+    return _action(
+        request,
+        pk,
+        KeySupervisionForm,
+        "ks_form",
+        run,
+        _("The item is now under key supervision."),
+        anchor="key-supervision",
+        leaders=selectors.sc_leaders_for(congress_id=suggestion.congress_id),
+    )
+
+
+@login_required
+@require_POST
+def key_supervision_progress(request, pk: int):
+    def run(s, data):
+        supervision = KeySupervision.objects.filter(suggestion=s).select_related("suggestion").first()
+        if supervision is None:
+            raise InvalidTransition(_("This item is not under key supervision."))
+        return services.key_supervision_progress_add(
+            actor=request.user, supervision=supervision, note=data["note"], reported_on=data["reported_on"]
+        )
+
+    return _action(
+        request, pk, ProgressForm, "ks_progress_form", run, _("The progress was recorded."), anchor="key-supervision"
+    )
+
+
+@login_required
+@require_POST
+def evaluation(request, pk: int):
+    reply = selectors.reply_get_for_office(actor=request.user, pk=pk)
+    suggestion = selectors.suggestion_get_for_office(actor=request.user, pk=reply.assignment.suggestion_id)
+    form = EvaluationForm(request.POST, prefix=f"e{reply.pk}")
+    status = 200
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            third_party_evaluation_add(
+                actor=request.user,
+                reply=reply,
+                evaluator=data["evaluator"],
+                evaluated_on=data["evaluated_on"],
+                conclusion=data["conclusion"],
+                score=data["score"],
+            )
+        except (ValidationError, NotAllowed) as exc:
+            add_service_errors(form, exc)
+            status = 403 if isinstance(exc, NotAllowed) else 200
+        else:
+            messages.success(request, _("The third-party evaluation was recorded."))
+            return redirect(_detail_url(suggestion, f"reply-{reply.pk}"))
+    return _render_detail(request, suggestion, status=status, evaluation_forms={reply.pk: form})
+
+
+@login_required
+@require_POST
+def close(request, pk: int):
+    return _action(
+        request,
+        pk,
+        CloseForm,
+        "close_form",
+        lambda s, d: services.suggestion_close(actor=request.user, suggestion=s, publish=d["publish"], note=d["note"]),
+        _("The item was closed."),
+    )
+
+
+@login_required
+@require_POST
+def publish(request, pk: int):
+    suggestion = selectors.suggestion_get_for_office(actor=request.user, pk=pk)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(
+            request, suggestion, status=400, publish_errors=[_("The request could not be read. Please try again.")]
+        )
+    published = form.cleaned_data["published"]
+    try:
+        services.suggestion_set_published(actor=request.user, suggestion=suggestion, published=published)
+    except (ValidationError, NotAllowed) as exc:
+        errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        return _render_detail(
+            request, suggestion, status=403 if isinstance(exc, NotAllowed) else 200, publish_errors=errors
+        )
+    messages.success(
+        request, _("Published on the public pages.") if published else _("Withdrawn from the public pages.")
+    )
+    return redirect(_detail_url(suggestion))
+
+
+@login_required
+@require_GET
+def attachment(request, pk: int):
+    item = selectors.attachment_get_for_office(actor=request.user, pk=pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    return _file_response(handle, item.original_name, item.content_type)
+
+
+# --- Word documents ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def assignment_letter(request, pk: int):
+    """The assignment letter (交办函) to one unit, ready to print and stamp."""
+    assignment = selectors.assignment_get_for_office(actor=request.user, pk=pk)
+    content = documents.assignment_letter(assignment=assignment)
+    name = f"交办函-{assignment.suggestion.number_label or assignment.suggestion_id}-{assignment.unit.name}.docx"
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(True, _safe_filename(name))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def reply_summary(request, pk: int):
+    """Every reply of the item with category, signer, date, text and the deputy's ratings."""
+    suggestion = selectors.suggestion_get_for_office(actor=request.user, pk=pk)
+    detail_data = selectors.suggestion_detail_for_office(suggestion=suggestion)
+    content = documents.reply_summary(
+        suggestion=suggestion, assignments=detail_data["assignments"], cosigners=detail_data["cosigners"]
+    )
+    name = f"答复情况-{suggestion.number_label or suggestion.pk}.docx"
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(True, _safe_filename(name))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Excel exports (the list's filters apply) ---------------------------------------------------
+
+
+def _stamp() -> str:
+    return timezone.localtime().strftime("%Y%m%d")
+
+
+@login_required
+@require_GET
+def export_ledger(request):
+    _form, qs, _filters = _filtered(request)
+    rows = selectors.ledger_rows(suggestions=qs.values("pk"))
+    handle = exports.ledger_workbook(rows=rows.iterator(chunk_size=2000), today=timezone.localdate())
+    return _file_response(handle, f"建议办理台账-{_stamp()}.xlsx", XLSX)
+
+
+@login_required
+@require_GET
+def export_units(request):
+    _form, qs, _filters = _filtered(request)
+    stats = selectors.unit_statistics(suggestions=qs.values("pk"))
+    handle = exports.unit_statistics_workbook(stats=stats)
+    return _file_response(handle, f"承办单位办理情况统计-{_stamp()}.xlsx", XLSX)
+
+
+@login_required
+@require_GET
+def export_commitments(request):
+    _form, qs, _filters = _filtered(request)
+    rows = selectors.commitment_rows(suggestions=qs.values("pk"))
+    handle = exports.commitments_workbook(rows=rows.iterator(chunk_size=2000), today=timezone.localdate())
+    return _file_response(handle, f"答复承诺事项台账-{_stamp()}.xlsx", XLSX)

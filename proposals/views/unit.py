@@ -1,1 +1,366 @@
-"""Views; see proposals/selectors."""
+"""Pages of handling-unit officers (``/unit/``): their unit's assignments and the handling.
+
+Thin: a selector finds the assignment (404 for any other unit's), a form parses the
+input, a service does the work. A service's refusal is shown on the form it came from,
+with what was typed kept, and nothing is written.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import services, workflow
+from ..exceptions import NotAllowed
+from ..forms_unit import (
+    CommitmentFormSet,
+    CommitmentProgressForm,
+    ContactForm,
+    ReassignRequestForm,
+    ReplyForm,
+    ReplyLetterForm,
+    UnitFilterForm,
+)
+from ..models import Assignment, Commitment, Rating
+from ..selectors import unit as selectors
+from ..workdays import workdays_between
+
+A = Assignment.Status
+PAGE_SIZE = 20
+COMMITMENT_PREFIX = "c"
+
+GROUP_CHOICES = [
+    ("receive", gettext_lazy("To receive")),
+    ("reply", gettext_lazy("To reply")),
+    ("rehandling", gettext_lazy("Being handled again")),
+    ("replied", gettext_lazy("Replied")),
+    ("withdrawn", gettext_lazy("Withdrawn (re-assigned)")),
+]
+
+
+def add_service_errors(form, exc: Exception, *, field_map: dict | None = None) -> list[str]:
+    """Put a service's error on the form, on the field it names; return errors no field takes."""
+    field_map = field_map or {}
+    leftover: list[str] = []
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = field_map.get(field, field)
+            if target in form.fields:
+                form.add_error(target, errors)
+            elif target is None or target == "__all__":
+                form.add_error(None, errors)
+            else:
+                leftover.extend(errors)
+    elif isinstance(exc, ValidationError):
+        form.add_error(None, exc.messages)
+    else:
+        form.add_error(None, str(exc) or _("You may not do this."))
+    return leftover
+
+
+def deadline_info(deadline, today, *, awaiting: bool) -> dict:
+    """What the deadline partial shows: the date, days left, days overdue (calendar days)."""
+    left = (deadline - today).days
+    return {
+        "date": deadline,
+        "awaiting": awaiting,
+        "left": left,
+        "overdue_by": -left if left < 0 else 0,
+        "soon": 0 <= left <= 15,
+    }
+
+
+# --- The unit's list ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request):
+    """The unit's assignments by tab (to receive, to reply, re-handling, replied), filterable by session."""
+    actor = request.user
+    selectors.require_unit_officer(actor)
+    sessions = list(selectors.sessions_for_unit(actor=actor))
+    form = UnitFilterForm(request.GET, sessions=sessions, groups=GROUP_CHOICES)
+    filters = form.filters()
+    counts = selectors.assignment_group_counts(actor=actor, session_id=filters["session_id"])
+    page = Paginator(selectors.assignment_list_for_unit(actor=actor, **filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    today = timezone.localdate()
+    for row in page.object_list:
+        row.deadline_info = deadline_info(row.deadline, today, awaiting=row.status in selectors.AWAITING)
+    query = request.GET.copy()
+    query.pop("page", None)
+    tabs = [("", _("All"), counts["all"])] + [(code, label, counts[code]) for code, label in GROUP_CHOICES]
+    return render(
+        request,
+        "proposals/unit/home.html",
+        {
+            "unit": actor.unit,
+            "form": form,
+            "filters": filters,
+            "counts": counts,
+            "tabs": tabs,
+            "page": page,
+            "query": query.urlencode(),
+            "session_query": f"session={filters['session_id']}&" if filters["session_id"] else "",
+            "today": today,
+        },
+    )
+
+
+# --- One assignment ------------------------------------------------------------------------------
+
+
+def _render_detail(request, assignment: Assignment, *, status: int = 200, **forms):
+    suggestion = assignment.suggestion
+    today = timezone.localdate()
+    detail = selectors.assignment_detail_for_unit(assignment=assignment)
+    readonly = assignment.status == A.WITHDRAWN
+    window_open = assignment.status == A.ASSIGNED and today <= assignment.reassign_window_ends
+    progress_forms = forms.get("progress_forms", {})
+    letter_forms = forms.get("letter_forms", {})
+    latest_unsatisfied = None
+    for reply in detail["replies"]:
+        for commitment in reply.commitments.all():
+            if commitment.status == Commitment.Status.OPEN and not readonly:
+                commitment.progress_form = progress_forms.get(commitment.pk) or CommitmentProgressForm(
+                    prefix=f"p{commitment.pk}"
+                )
+        if not readonly:
+            reply.letter_form = letter_forms.get(reply.pk) or ReplyLetterForm(prefix=f"l{reply.pk}")
+        for rating in reply.ratings.all():
+            if rating.value == Rating.Value.UNSATISFIED:
+                latest_unsatisfied = rating
+    context = {
+        "assignment": assignment,
+        "suggestion": suggestion,
+        "deputy": suggestion.lead_deputy,
+        "today": today,
+        "readonly": readonly,
+        "is_overdue": assignment.status in selectors.AWAITING and assignment.deadline < today,
+        "deadline": deadline_info(assignment.deadline, today, awaiting=assignment.status in selectors.AWAITING),
+        "window_open": window_open,
+        # Working days, counted with public holidays and make-up days (调休).
+        "window_workdays_left": workdays_between(today, assignment.reassign_window_ends) if window_open else None,
+        "can_reply": assignment.status in {A.ASSIGNED, A.REHANDLING} and suggestion.status in workflow.HANDLING,
+        "rehandling": assignment.status == A.REHANDLING,
+        "latest_unsatisfied": latest_unsatisfied if assignment.status == A.REHANDLING else None,
+        "reassign_form": forms.get("reassign_form") or ReassignRequestForm(),
+        "contact_form": forms.get("contact_form") or ContactForm(),
+        **detail,
+    }
+    return render(request, "proposals/unit/assignment.html", context, status=status)
+
+
+@login_required
+@require_GET
+def assignment_detail(request, pk: int):
+    """The assignment; the first visit by an officer records the receipt."""
+    assignment = selectors.assignment_get_for_unit(actor=request.user, pk=pk)
+    if assignment.received_at is None and assignment.status != A.WITHDRAWN:
+        services.assignment_receive(actor=request.user, assignment=assignment)
+        assignment.received_at = timezone.now()
+    return _render_detail(request, assignment)
+
+
+@login_required
+@require_POST
+def reassign_request(request, pk: int):
+    assignment = selectors.assignment_get_for_unit(actor=request.user, pk=pk)
+    form = ReassignRequestForm(request.POST)
+    status = 200
+    if form.is_valid():
+        try:
+            services.assignment_request_reassign(
+                actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, NotAllowed) as exc:
+            add_service_errors(form, exc)
+            status = 403 if isinstance(exc, NotAllowed) else 200
+        else:
+            messages.success(request, _("Your request for re-assignment was sent to the deputy-work office."))
+            return redirect("proposals_unit:assignment", pk=assignment.pk)
+    return _render_detail(request, assignment, reassign_form=form, status=status)
+
+
+@login_required
+@require_POST
+def contact_add(request, pk: int):
+    assignment = selectors.assignment_get_for_unit(actor=request.user, pk=pk)
+    form = ContactForm(request.POST)
+    status = 200
+    if form.is_valid():
+        if assignment.status == A.WITHDRAWN:
+            form.add_error(None, _("This assignment was withdrawn; nothing more can be recorded."))
+        else:
+            data = form.cleaned_data
+            try:
+                services.contact_log_add(
+                    actor=request.user,
+                    assignment=assignment,
+                    stage=data["stage"],
+                    method=data["method"],
+                    contacted_on=data["contacted_on"],
+                    note=data["note"],
+                )
+            except (ValidationError, NotAllowed) as exc:
+                add_service_errors(form, exc)
+                status = 403 if isinstance(exc, NotAllowed) else 200
+            else:
+                messages.success(request, _("The contact with the deputy was recorded."))
+                return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + "#contacts")
+    return _render_detail(request, assignment, contact_form=form, status=status)
+
+
+def _commitment_formset(request):
+    if request.method != "POST":
+        return CommitmentFormSet(prefix=COMMITMENT_PREFIX)
+    data = request.POST.copy()
+    if "add_row" in data:
+        # One more blank row, everything typed kept; nothing is saved yet.
+        key = f"{COMMITMENT_PREFIX}-TOTAL_FORMS"
+        try:
+            data[key] = str(min(int(data.get(key, "0")) + 1, 30))
+        except ValueError:
+            data[key] = "3"
+    return CommitmentFormSet(data, prefix=COMMITMENT_PREFIX)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reply(request, pk: int):
+    """The written reply (and, after an unsatisfied rating, the reply of the next round)."""
+    assignment = selectors.assignment_get_for_unit(actor=request.user, pk=pk)
+    suggestion = assignment.suggestion
+    can_reply = assignment.status in {A.ASSIGNED, A.REHANDLING} and suggestion.status in workflow.HANDLING
+    form = ReplyForm(
+        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+    )
+    formset = _commitment_formset(request)
+    commitment_errors: list[str] = []
+    status = 200
+    if request.method == "POST" and "add_row" not in request.POST:
+        if not can_reply:
+            form.add_error(None, _("This assignment is not waiting for a reply."))
+        elif form.is_valid() and formset.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    new_reply = services.reply_submit(
+                        actor=request.user,
+                        assignment=assignment,
+                        category=data["category"],
+                        text=data["text"],
+                        signer=data["signer"],
+                        replied_on=data["replied_on"],
+                        commitments=formset.rows(),
+                    )
+                    if data.get("letter"):
+                        # In the same transaction: a refused file leaves no reply behind.
+                        services.attachment_add(
+                            actor=request.user, suggestion=suggestion, upload=data["letter"], reply=new_reply
+                        )
+            except (ValidationError, NotAllowed) as exc:
+                commitment_errors = add_service_errors(form, exc, field_map={"file": "letter", "commitments": "_c"})
+                status = 403 if isinstance(exc, NotAllowed) else 200
+            else:
+                messages.success(request, _("The reply was sent. The deputy is asked to rate it."))
+                return redirect("proposals_unit:assignment", pk=assignment.pk)
+    detail = selectors.assignment_detail_for_unit(assignment=assignment)
+    unsatisfied = [
+        r for reply_ in detail["replies"] for r in reply_.ratings.all() if r.value == Rating.Value.UNSATISFIED
+    ]
+    return render(
+        request,
+        "proposals/unit/reply.html",
+        {
+            "assignment": assignment,
+            "suggestion": suggestion,
+            "form": form,
+            "formset": formset,
+            "commitment_errors": commitment_errors,
+            "can_reply": can_reply,
+            "round": len(detail["replies"]) + 1,
+            "previous_replies": detail["replies"],
+            "unsatisfied": unsatisfied[-1] if unsatisfied and assignment.status == A.REHANDLING else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def reply_letter(request, pk: int):
+    """Upload the signed reply letter to a reply already sent."""
+    reply_ = selectors.reply_get_for_unit(actor=request.user, pk=pk)
+    assignment = selectors.assignment_get_for_unit(actor=request.user, pk=reply_.assignment_id)
+    form = ReplyLetterForm(request.POST, request.FILES, prefix=f"l{reply_.pk}")
+    status = 200
+    if form.is_valid():
+        if assignment.status == A.WITHDRAWN:
+            form.add_error(None, _("This assignment was withdrawn; nothing more can be recorded."))
+        else:
+            try:
+                services.attachment_add(
+                    actor=request.user, suggestion=assignment.suggestion, upload=form.cleaned_data["file"], reply=reply_
+                )
+            except (ValidationError, NotAllowed) as exc:
+                add_service_errors(form, exc)
+                status = 403 if isinstance(exc, NotAllowed) else 200
+            else:
+                messages.success(request, _("The reply letter was uploaded."))
+                return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + f"#reply-{reply_.pk}")
+    return _render_detail(request, assignment, letter_forms={reply_.pk: form}, status=status)
+
+
+@login_required
+@require_POST
+def commitment_progress(request, pk: int):
+    commitment = selectors.commitment_get_for_unit(actor=request.user, pk=pk)
+    assignment = selectors.assignment_get_for_unit(actor=request.user, pk=commitment.reply.assignment_id)
+    form = CommitmentProgressForm(request.POST, prefix=f"p{commitment.pk}")
+    status = 200
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.commitment_progress_add(
+                actor=request.user,
+                commitment=commitment,
+                note=data["note"],
+                fulfilled=data["fulfilled"],
+                reported_on=data["reported_on"],
+            )
+        except (ValidationError, NotAllowed) as exc:
+            add_service_errors(form, exc)
+            status = 403 if isinstance(exc, NotAllowed) else 200
+        else:
+            if data["fulfilled"]:
+                messages.success(request, _("The commitment is recorded as fulfilled; the deputy is told."))
+            else:
+                messages.success(request, _("The progress was recorded; the deputy is told."))
+            return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + f"#commitment-{commitment.pk}")
+    return _render_detail(request, assignment, progress_forms={commitment.pk: form}, status=status)
+
+
+@login_required
+@require_GET
+def attachment(request, pk: int):
+    """A file of an item assigned to the unit, downloaded (never shown inline: no HTML from uploads)."""
+    item = selectors.attachment_get_for_unit(actor=request.user, pk=pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
