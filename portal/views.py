@@ -20,6 +20,8 @@ def after_login(request):
     """Send each role to where its work is."""
     if roles.is_staff_member(request.user):
         return redirect("admin:index")
+    if request.user.unit_id:
+        return redirect("proposals_unit:home")
     return redirect("portal:portal_home")
 
 

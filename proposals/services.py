@@ -41,6 +41,7 @@ from .models import (
     ReplyCategory,
     Suggestion,
     SuggestionEvent,
+    ThirdPartyEvaluation,
 )
 from .search import segment_for_index
 from .workdays import add_workdays
@@ -366,7 +367,9 @@ def suggestion_assign(
     window = add_workdays(assigned_on, settings.PROPOSALS_REASSIGN_WORKDAYS)
     created = []
     with transaction.atomic():
-        _transition(suggestion, "assign", actor=actor, note=", ".join(f"{u}({r})" for u, r in units_roles))
+        _transition(
+            suggestion, "assign", actor=actor, note="、".join(f"{u}（{Assignment.Role(r).label}）" for u, r in units_roles)
+        )
         for unit, role in units_roles:
             if unit.congress_id != suggestion.congress_id:
                 raise ValidationError(_("%(unit)s is not a unit of this congress.") % {"unit": unit})
@@ -430,6 +433,10 @@ def assignment_decide_reassign(*, actor, assignment: Assignment, grant: bool, ne
             raise InvalidTransition(_("There is no open re-assignment request."))
         _transition(suggestion, "reassign", actor=actor, note=f"{assignment.unit} → {new_unit or '—'} {note}".strip())
         if new_unit is not None:
+            if new_unit.congress_id != suggestion.congress_id:
+                raise ValidationError({"new_unit": _("%(unit)s is not a unit of this congress.") % {"unit": new_unit}})
+            if suggestion.assignments.filter(unit=new_unit).exclude(status=A.WITHDRAWN).exists():
+                raise ValidationError({"new_unit": _("%(unit)s already handles this item.") % {"unit": new_unit}})
             return suggestion_assign_after_reassign(actor=actor, suggestion=suggestion, unit=new_unit, role=assignment.role)
     return None
 
@@ -620,6 +627,8 @@ def key_supervision_select(*, actor, suggestion: Suggestion, sc_leader, governme
     if not sc_leader.is_leader:
         raise ValidationError({"sc_leader": _("Choose a director or deputy director of the standing committee.")})
     selected_on = selected_on or timezone.localdate()
+    if KeySupervision.objects.filter(suggestion=suggestion).exists():
+        raise InvalidTransition(_("This item is already under key supervision."))
     with transaction.atomic():
         supervision = KeySupervision.objects.create(
             suggestion=suggestion, year=selected_on.year, sc_leader=sc_leader,
@@ -641,6 +650,34 @@ def key_supervision_progress_add(*, actor, supervision: KeySupervision, note: st
         )
         _event(supervision.suggestion, "key_supervision_progress", actor=actor, note=note[:200])
     return progress
+
+
+def third_party_evaluation_add(
+    *, actor, reply: Reply, evaluator: str, evaluated_on: datetime.date, conclusion: str, score: int | None = None
+) -> ThirdPartyEvaluation:
+    """Record a third-party evaluation (第三方评估) of a reply the deputy rated unsatisfied. Staff only."""
+    suggestion = reply.assignment.suggestion
+    require_staff(actor, suggestion)
+    evaluator, conclusion = clean_text(evaluator), clean_text(conclusion)
+    errors = {}
+    if not evaluator:
+        errors["evaluator"] = _("Name the evaluator.")
+    if not conclusion:
+        errors["conclusion"] = _("Write down the evaluation's conclusion.")
+    if evaluated_on > timezone.localdate():
+        errors["evaluated_on"] = _("The date cannot be in the future.")
+    if score is not None and not 0 <= score <= 100:
+        errors["score"] = _("The score is between 0 and 100.")
+    if errors:
+        raise ValidationError(errors)
+    if not Rating.objects.filter(reply=reply, value=Rating.Value.UNSATISFIED).exists():
+        raise InvalidTransition(_("A third-party evaluation is recorded for a reply the deputy rated unsatisfied."))
+    with transaction.atomic():
+        evaluation = ThirdPartyEvaluation.objects.create(
+            reply=reply, evaluator=evaluator[:100], evaluated_on=evaluated_on, conclusion=conclusion, score=score
+        )
+        _event(suggestion, "third_party_evaluation", actor=actor, note=f"{reply.assignment.unit}: {evaluator}"[:200])
+    return evaluation
 
 
 def safe_file_name(name: str) -> str:

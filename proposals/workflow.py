@@ -38,7 +38,8 @@ TRANSITIONS: dict[str, Transition] = {
     "reassign": t({S.ASSIGNED}, S.ASSIGNED, STAFF),
     "reply": t({S.ASSIGNED, S.REHANDLING}, S.REPLIED, SYSTEM),
     "rate": t({S.REPLIED}, S.RATED, SYSTEM),
-    "rehandle": t({S.REPLIED, S.RATED}, S.REHANDLING, SYSTEM),
+    # From "assigned" too: with several units, one unit's reply may be rated before another replies.
+    "rehandle": t({S.ASSIGNED, S.REPLIED, S.RATED}, S.REHANDLING, SYSTEM),
     "close": t({S.RATED, S.REPLIED}, S.CLOSED, STAFF),
 }
 
@@ -77,4 +78,5 @@ ACTION_LABELS = {
     "commitment_progress": _("Progress on a commitment"),
     "key_supervision": _("Chosen for key supervision"),
     "key_supervision_progress": _("Key supervision progress"),
+    "third_party_evaluation": _("Third-party evaluation recorded"),
 }
