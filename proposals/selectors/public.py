@@ -1,1 +1,549 @@
-"""See proposals/selectors/__init__.py."""
+"""Reads for the public pages (anonymous): handled items that staff published, with their replies.
+
+Only ``published=True`` items in a handled state ever leave this module; a deputy's
+private contact details are deferred so that no template can show them by accident
+(reading one would cost a query, which the query-count tests would catch).
+
+Paging never counts the rows: a page fetches one row more than it shows to know
+whether there is a next page (TOOLCHAIN.md: the COUNT over 90,000 rows costs more
+than the rest of the page).
+"""
+
+import dataclasses
+import datetime
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Case, Exists, F, FloatField, Func, OuterRef, Prefetch, Q, Value, When
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from deputies.models import CongressSession
+
+from ..models import Assignment, Attachment, Commitment, CoSigner, Field, Rating, Reply, ReplyCategory, Suggestion
+from ..search import segment_query
+
+S = Suggestion.Status
+A = Assignment.Status
+
+PAGE_SIZE = 20
+# A deep page costs an OFFSET scan; nobody reads past this on a public list.
+MAX_PAGE = 500
+# States in which an item has a reply to show. Publication is only possible from these
+# (services.suggestion_set_published); checking again here keeps a stray flag from
+# ever showing a draft.
+PUBLIC_STATUSES = (S.REPLIED, S.RATED, S.REHANDLING, S.CLOSED)
+# Never read on a public page (masked data of the roster).
+PRIVATE_DEPUTY_FIELDS = ("mobile", "id_number", "address", "email")
+ROLE_ORDER = {
+    Assignment.Role.LEAD: 0,
+    Assignment.Role.JOINT: 1,
+    Assignment.Role.SEPARATE: 2,
+    Assignment.Role.ASSISTING: 3,
+}
+# Assignments still waiting for the unit's reply.
+OPEN_ASSIGNMENT = (A.ASSIGNED, A.REASSIGN_REQUESTED, A.REHANDLING)
+
+
+def public_suggestions():
+    return Suggestion.objects.filter(published=True, status__in=PUBLIC_STATUSES)
+
+
+def _defer_private(prefix: str) -> list[str]:
+    return [f"{prefix}{name}" for name in PRIVATE_DEPUTY_FIELDS]
+
+
+# --- Search ------------------------------------------------------------------------------------
+
+
+class SimpleTsVector(Func):
+    """``to_tsvector('simple', search_text)``: exactly the GIN index's expression (migration 0002).
+
+    Django's SearchVector wraps the column in COALESCE, which the index does not
+    match, so PostgreSQL would compute the vector of every row instead.
+    """
+
+    function = "to_tsvector"
+    template = "%(function)s('simple', %(expressions)s)"
+
+    def __init__(self, expression, **extra):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(expression, output_field=SearchVectorField(), **extra)
+
+
+def search_words(query: str) -> list[str]:
+    """The query's words as jieba cuts them, reduced to letters and digits (safe in a tsquery)."""
+    words: list[str] = []
+    for word in segment_query(query or ""):
+        for part in re.findall(r"[^\W_]+", word):
+            if part not in words:
+                words.append(part)
+    return words[:10]
+
+
+def tsquery_for(words: list[str]) -> str:
+    # Each word holds letters and digits only (search_words), so quoting cannot be broken.
+    return " & ".join(f"'{word}'" for word in words)
+
+
+def _title_hits(words: list[str]):
+    """How many of the words the title contains (the strongest sign of relevance we have)."""
+    return sum(
+        (
+            Case(When(title__contains=word, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+            for word in words
+        ),
+        Value(0.0, output_field=FloatField()),
+    )
+
+
+def apply_search(qs, words: list[str], *, ranked: bool = False):
+    """Items whose title, body or replies contain every word. ``ranked`` annotates ``rank``:
+    how many of the words the title holds (newest first among equals).
+
+    PostgreSQL's ts_rank is left out on purpose: ``search_text`` holds each word once, in
+    alphabetical order, so ts_rank would see the same frequency (1) for every item and
+    "proximity" between unrelated positions; it would only cost a to_tsvector per match.
+    """
+    if not words:
+        return qs
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery
+
+        query = SearchQuery(tsquery_for(words), config="simple", search_type="raw")
+        qs = qs.alias(search_vector=SimpleTsVector("search_text")).filter(search_vector=query)
+    else:
+        # SQLite (development): the segmented text is space-separated words; substring match.
+        for word in words:
+            qs = qs.filter(search_text__contains=word)
+    if ranked:
+        qs = qs.annotate(rank=_title_hits(words))
+    return qs
+
+
+# --- The list --------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicFilters:
+    q: str = ""
+    session: int | None = None
+    year: int | None = None
+    field: int | None = None
+    unit: int | None = None
+    category: int | None = None
+    sort: str = "newest"  # or "relevance" (only with a query)
+
+
+def _year_range(year: int):
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.datetime(year, 1, 1, tzinfo=tz),
+        datetime.datetime(year + 1, 1, 1, tzinfo=tz),
+    )
+
+
+def latest_reply_in_category(category_id: int):
+    """An Exists() for "the current (latest-round) reply of one of the item's units is in this category"."""
+    later = Reply.objects.filter(assignment=OuterRef("assignment"), round__gt=OuterRef("round"))
+    return Exists(
+        Reply.objects.filter(assignment__suggestion=OuterRef("pk"), category_id=category_id)
+        .exclude(assignment__status=A.WITHDRAWN)
+        .filter(~Exists(later))
+    )
+
+
+def public_suggestion_list(filters: PublicFilters):
+    """The filtered, ordered queryset of published items (not yet sliced)."""
+    qs = public_suggestions()
+    if filters.session:
+        qs = qs.filter(session_id=filters.session)
+    if filters.year:
+        start, end = _year_range(filters.year)
+        qs = qs.filter(submitted_at__gte=start, submitted_at__lt=end)
+    if filters.field:
+        qs = qs.filter(field_id=filters.field)
+    if filters.unit:
+        qs = qs.filter(
+            Exists(
+                Assignment.objects.filter(suggestion=OuterRef("pk"), unit_id=filters.unit).exclude(status=A.WITHDRAWN)
+            )
+        )
+    if filters.category:
+        qs = qs.filter(latest_reply_in_category(filters.category))
+    words = search_words(filters.q)
+    ranked = bool(words) and filters.sort == "relevance"
+    qs = apply_search(qs, words, ranked=ranked)
+    if ranked:
+        qs = qs.order_by("-rank", "-published_at", "-id")
+    else:
+        qs = qs.order_by("-published_at", "-id")
+    return qs
+
+
+def _with_handling(qs):
+    """Units (withdrawn ones left out) and their replies, in a fixed number of queries."""
+    return qs.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.exclude(status=A.WITHDRAWN).select_related("unit").order_by("id"),
+            to_attr="public_assignments",
+        ),
+        Prefetch(
+            "public_assignments__replies",
+            queryset=Reply.objects.select_related("category").order_by("round"),
+            to_attr="public_replies",
+        ),
+    )
+
+
+def _arrange_handling(item) -> None:
+    item.public_assignments.sort(key=lambda a: (ROLE_ORDER.get(a.role, 9), a.pk))
+    for assignment in item.public_assignments:
+        assignment.latest_reply = assignment.public_replies[-1] if assignment.public_replies else None
+
+
+@dataclasses.dataclass
+class Page:
+    items: list
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + 1 if self.items else 0
+
+
+def public_suggestion_page(filters: PublicFilters, page: int = 1, *, page_size: int = PAGE_SIZE) -> Page:
+    """One page of the list: page_size + 1 rows fetched, no COUNT."""
+    page = min(max(page, 1), MAX_PAGE)
+    qs = _with_handling(
+        public_suggestion_list(filters)
+        .select_related("session", "field", "lead_deputy", "lead_deputy__electoral_unit")
+        .defer(*_defer_private("lead_deputy__"), "search_text")
+    )
+    start = (page - 1) * page_size
+    rows = list(qs[start : start + page_size + 1])
+    items = rows[:page_size]
+    for item in items:
+        _arrange_handling(item)
+    return Page(items=items, number=page, has_next=len(rows) > page_size)
+
+
+@dataclasses.dataclass(frozen=True)
+class FilterChoices:
+    sessions: list
+    years: list
+    fields: list
+    units: list
+    categories: list
+
+
+def session_choices(today: datetime.date | None = None) -> FilterChoices:
+    """Only what the statistics page offers (sessions and years): one query."""
+    today = today or timezone.localdate()
+    sessions = list(CongressSession.objects.order_by("-start_date", "-id").values_list("pk", "name", "start_date"))
+    first_year = min([start.year for _pk, _name, start in sessions] + [today.year - 10])
+    return FilterChoices(
+        sessions=[(pk, name) for pk, name, _start in sessions],
+        years=list(range(today.year, first_year - 1, -1)),
+        fields=[],
+        units=[],
+        categories=[],
+    )
+
+
+def public_filter_choices(today: datetime.date | None = None) -> FilterChoices:
+    """Options of the filter form: one small query per reference table."""
+    today = today or timezone.localdate()
+    sessions = list(CongressSession.objects.order_by("-start_date", "-id").values_list("pk", "name", "start_date"))
+    # Years offered: back to the first session, and at least ten years (items between sessions).
+    first_year = min([start.year for _pk, _name, start in sessions] + [today.year - 10])
+    from accounts.models import Unit
+
+    return FilterChoices(
+        sessions=[(pk, name) for pk, name, _start in sessions],
+        years=list(range(today.year, first_year - 1, -1)),
+        fields=list(Field.objects.values_list("pk", "name")),
+        units=list(Unit.objects.filter(is_active=True).order_by("name", "pk").values_list("pk", "name")),
+        categories=[(c.pk, str(c)) for c in ReplyCategory.objects.all()],
+    )
+
+
+# --- One item -----------------------------------------------------------------------------------
+
+
+def public_suggestion_detail(pk: int) -> Suggestion | None:
+    """A published item with everything the public page shows, or None (the view answers 404)."""
+    item = (
+        public_suggestions()
+        .filter(pk=pk)
+        .select_related(
+            "session",
+            "field",
+            "lead_deputy",
+            "lead_deputy__electoral_unit",
+            "key_supervision",
+            "key_supervision__sc_leader",
+            "key_supervision__sc_leader__deputy",
+        )
+        .defer(*_defer_private("lead_deputy__"), *_defer_private("key_supervision__sc_leader__deputy__"), "search_text")
+        .prefetch_related(
+            Prefetch(
+                "cosigners",
+                queryset=CoSigner.objects.filter(status=CoSigner.Status.CONFIRMED)
+                .select_related("deputy", "deputy__electoral_unit")
+                .defer(*_defer_private("deputy__"))
+                .order_by("id"),
+                to_attr="public_cosigners",
+            ),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.exclude(status=A.WITHDRAWN).select_related("unit").order_by("id"),
+                to_attr="public_assignments",
+            ),
+            Prefetch(
+                "public_assignments__replies",
+                queryset=Reply.objects.select_related("category").order_by("round"),
+                to_attr="public_replies",
+            ),
+            Prefetch(
+                "public_assignments__public_replies__ratings",
+                queryset=Rating.objects.order_by("rated_at", "id"),
+                to_attr="public_ratings",
+            ),
+            Prefetch(
+                "public_assignments__public_replies__commitments",
+                queryset=Commitment.objects.order_by("due_date", "id"),
+                to_attr="public_commitments",
+            ),
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.filter(public=True).order_by("uploaded_at", "id"),
+                to_attr="public_attachments",
+            ),
+        )
+        .first()
+    )
+    if item is None:
+        return None
+    _arrange_handling(item)
+    by_reply: dict[int, list] = {}
+    item.own_attachments = []
+    for attachment in item.public_attachments:
+        if attachment.reply_id:
+            by_reply.setdefault(attachment.reply_id, []).append(attachment)
+        else:
+            item.own_attachments.append(attachment)
+    for assignment in item.public_assignments:
+        for reply in assignment.public_replies:
+            reply.public_attachments = by_reply.get(reply.pk, [])
+    return item
+
+
+def public_attachment(*, suggestion_pk: int, attachment_pk: int) -> Attachment | None:
+    """A file cleared for publication, of an item that is public now (checked on every download)."""
+    return (
+        Attachment.objects.filter(
+            pk=attachment_pk,
+            suggestion_id=suggestion_pk,
+            public=True,
+            suggestion__published=True,
+            suggestion__status__in=PUBLIC_STATUSES,
+        )
+        .filter(Q(reply__isnull=True) | ~Q(reply__assignment__status=A.WITHDRAWN))
+        .first()
+    )
+
+
+# --- Per-unit statistics ------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class UnitStats:
+    unit_id: int | None
+    name: str
+    assigned: int = 0
+    replied: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    categories: dict = dataclasses.field(default_factory=dict)  # category id -> latest replies in it
+    rated: int = 0
+    satisfied: int = 0
+    basically: int = 0
+    unsatisfied: int = 0
+
+    @property
+    def late(self) -> int:
+        return self.replied - self.on_time
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _percent(self.on_time, self.replied)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return _percent(self.satisfied + self.basically, self.rated)
+
+    def category_shares(self, categories) -> list[tuple]:
+        total = sum(self.categories.values())
+        return [(c, self.categories.get(c.pk, 0), _percent(self.categories.get(c.pk, 0), total)) for c in categories]
+
+    def add(self, other: "UnitStats") -> None:
+        for name in ("assigned", "replied", "on_time", "overdue", "rated", "satisfied", "basically", "unsatisfied"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for key, n in other.categories.items():
+            self.categories[key] = self.categories.get(key, 0) + n
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+_STATS_SQL = """
+WITH a AS (
+    SELECT a.id, a.unit_id, a.status, a.deadline
+    FROM {assignment} a {join}
+    WHERE a.status <> %s {where}
+), r AS (
+    SELECT a.unit_id, p.round, p.on_time, p.category_id,
+           ROW_NUMBER() OVER (PARTITION BY p.assignment_id ORDER BY p.round DESC) AS newest
+    FROM {reply} p JOIN a ON a.id = p.assignment_id
+), g AS (
+    SELECT a.unit_id, g.value,
+           RANK() OVER (PARTITION BY p.assignment_id ORDER BY p.round DESC) AS newest
+    FROM {rating} g JOIN {reply} p ON p.id = g.reply_id JOIN a ON a.id = p.assignment_id
+)
+SELECT unit_id, 'assigned', '', COUNT(*) FROM a GROUP BY unit_id
+UNION ALL
+SELECT unit_id, 'overdue', '', COUNT(*) FROM a WHERE status IN (%s, %s, %s) AND deadline < %s GROUP BY unit_id
+UNION ALL
+SELECT unit_id, 'replied', '', COUNT(*) FROM r WHERE round = 1 GROUP BY unit_id
+UNION ALL
+SELECT unit_id, 'on_time', '', COUNT(*) FROM r WHERE round = 1 AND on_time = %s GROUP BY unit_id
+UNION ALL
+SELECT unit_id, 'category', CAST(category_id AS TEXT), COUNT(*) FROM r WHERE newest = 1 GROUP BY unit_id, category_id
+UNION ALL
+SELECT unit_id, 'rating', value, COUNT(*) FROM g WHERE newest = 1 GROUP BY unit_id, value
+"""
+
+
+def unit_statistics(*, session_id: int | None = None, year: int | None = None, today: datetime.date | None = None):
+    """Per handling unit, from the raw rows, in one SQL statement (plus unit names and categories):
+
+    - assigned: assignments not withdrawn;
+    - replied / on time: assignments with a first reply, and those whose first reply came
+      by the deadline of the time (``Reply.on_time`` of round 1, since re-handling moves
+      the deadline);
+    - overdue: assignments still waiting for a reply after their deadline, today;
+    - category shares: each assignment's latest reply;
+    - satisfaction: each assignment's latest rated reply; satisfied + basically satisfied over rated.
+
+    The latest reply and rating come from window functions (PostgreSQL and SQLite 3.25+):
+    one pass over the replies instead of an anti-join per figure.
+    ``session_id`` limits to one session's items, ``year`` to assignments made that year.
+    Returns (rows ordered by unit name, totals, categories).
+    """
+    from accounts.models import Unit
+
+    today = today or timezone.localdate()
+    join, where, params = "", "", [A.WITHDRAWN]
+    if session_id:
+        join = f"JOIN {Suggestion._meta.db_table} s ON s.id = a.suggestion_id"
+        where += " AND s.session_id = %s"
+        params.append(session_id)
+    if year:
+        where += " AND a.assigned_on >= %s AND a.assigned_on < %s"
+        params += [datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)]
+    params += [*OPEN_ASSIGNMENT, today, True]
+    sql = _STATS_SQL.format(
+        assignment=Assignment._meta.db_table,
+        reply=Reply._meta.db_table,
+        rating=Rating._meta.db_table,
+        join=join,
+        where=where,
+    )
+    rows: dict[int, UnitStats] = {}
+    field_for = {
+        Rating.Value.SATISFIED: "satisfied",
+        Rating.Value.BASICALLY: "basically",
+        Rating.Value.UNSATISFIED: "unsatisfied",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for unit_id, kind, key, n in cursor.fetchall():
+            stats = rows.setdefault(unit_id, UnitStats(unit_id=unit_id, name=""))
+            if kind == "category":
+                stats.categories[int(key)] = n
+            elif kind == "rating":
+                if key in field_for:
+                    setattr(stats, field_for[key], getattr(stats, field_for[key]) + n)
+                    stats.rated += n
+            else:
+                setattr(stats, kind, n)
+    for pk, name in Unit.objects.filter(pk__in=list(rows)).values_list("pk", "name"):
+        rows[pk].name = name
+    ordered = sorted(rows.values(), key=lambda s: (s.name, s.unit_id))
+    totals = UnitStats(unit_id=None, name="")
+    for stats in ordered:
+        totals.add(stats)
+    return ordered, totals, list(ReplyCategory.objects.all())
+
+
+def cached_unit_statistics(*, session_id: int | None = None, year: int | None = None):
+    """``unit_statistics`` kept in the cache for PROPOSALS_PUBLIC_STATS_CACHE_SECONDS (default
+    600; 0 turns the cache off), per filter and day: over 100,000 items the statement takes a
+    few hundred milliseconds, too much for every anonymous request. Returns (figures, as_of)."""
+    seconds = getattr(settings, "PROPOSALS_PUBLIC_STATS_CACHE_SECONDS", 600)
+    today = timezone.localdate()
+    if seconds <= 0:
+        return unit_statistics(session_id=session_id, year=year, today=today), timezone.now()
+    key = f"proposals:public-unit-stats:v1:{today:%Y%m%d}:{session_id or 0}:{year or 0}"
+    hit = cache.get(key)
+    if hit is None:
+        hit = (unit_statistics(session_id=session_id, year=year, today=today), timezone.now())
+        cache.set(key, hit, seconds)
+    return hit
+
+
+# --- The feed ---------------------------------------------------------------------------------
+
+
+def latest_public_replies(limit: int = 30) -> list:
+    """Replies of published items, newest first by the time they became public: the reply's
+    entry, or the item's publication if that came later.
+
+    Ordering all replies by that time would sort every reply of every published item.
+    The newest ``limit`` are always among two small candidate sets, each read through an
+    index: the replies of the ``limit`` items published last, and the ``limit`` replies
+    entered last (by id: a reply's ``created_at`` is its insertion time).
+    """
+    base = (
+        Reply.objects.filter(
+            assignment__suggestion__published=True,
+            assignment__suggestion__status__in=PUBLIC_STATUSES,
+        )
+        .exclude(assignment__status=A.WITHDRAWN)
+        .select_related("category", "assignment__unit", "assignment__suggestion")
+        .defer("assignment__suggestion__search_text")
+        .annotate(public_at=Greatest(F("created_at"), F("assignment__suggestion__published_at")))
+    )
+    newest_items = public_suggestions().order_by("-published_at", "-id").values("pk")[:limit]
+    candidates = {r.pk: r for r in base.filter(assignment__suggestion__in=newest_items)}
+    candidates.update({r.pk: r for r in base.order_by("-id")[:limit]})
+    return sorted(candidates.values(), key=lambda r: (r.public_at, r.pk), reverse=True)[:limit]

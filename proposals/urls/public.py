@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+"""Public pages, mounted at /proposals/."""
+
+from django.urls import path
+
+from ..feeds import PublishedRepliesFeed
+from ..views import public as views
 
 app_name = "proposals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.suggestion_list, name="list"),
+    path("units/", views.unit_stats, name="unit_stats"),
+    path("feed/", PublishedRepliesFeed(), name="feed"),
+    path("<int:pk>/", views.suggestion_detail, name="detail"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+]

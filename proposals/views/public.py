@@ -1,1 +1,166 @@
-"""Views; see proposals/selectors."""
+"""The public pages (anonymous): published suggestions with their replies, per-unit statistics.
+
+Thin: parse the query string with a form, ask proposals.selectors.public, render.
+Everything shown comes from the public selectors, which never return an unpublished
+item; an unknown or unpublished id answers 404 without saying which.
+"""
+
+from django import forms
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from ..selectors import public as selectors
+
+
+def select_options(bound_field) -> str:
+    """The <option>s of a select, built in one pass: Django's widget templates render each
+    option through a template, which costs more than the rest of the list page."""
+    current = bound_field.value()
+    current = "" if current is None else str(current)
+    selected = mark_safe(" selected")
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, selected if str(value) == current else "", label) for value, label in bound_field.field.choices),
+    )
+
+
+class SelectsMixin:
+    def selects(self) -> list[dict]:
+        return [
+            {"field": self[name], "options": select_options(self[name])}
+            for name, field in self.fields.items()
+            if isinstance(field, forms.ChoiceField)
+        ]
+
+
+class PublicFilterForm(SelectsMixin, forms.Form):
+    """The list's filters. Choices come from one query per reference table; a bad value is
+    reported on its field and ignored, the rest of the filters still apply."""
+
+    q = forms.CharField(label=_("Keywords"), required=False, max_length=100, strip=True)
+    session = forms.TypedChoiceField(label=_("Session"), required=False, coerce=int, empty_value=None)
+    year = forms.TypedChoiceField(label=_("Year submitted"), required=False, coerce=int, empty_value=None)
+    field = forms.TypedChoiceField(label=_("Field"), required=False, coerce=int, empty_value=None)
+    unit = forms.TypedChoiceField(label=_("Handling unit"), required=False, coerce=int, empty_value=None)
+    category = forms.TypedChoiceField(label=_("Reply category"), required=False, coerce=int, empty_value=None)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("newest", _("Newest first")), ("relevance", _("Most relevant first"))],
+    )
+
+    def __init__(self, *args, choices: selectors.FilterChoices, **kwargs):
+        super().__init__(*args, **kwargs)
+        every = [("", _("All"))]
+        self.fields["session"].choices = every + choices.sessions
+        self.fields["year"].choices = every + [(y, str(y)) for y in choices.years]
+        self.fields["field"].choices = every + choices.fields
+        self.fields["unit"].choices = every + choices.units
+        self.fields["category"].choices = every + choices.categories
+
+    def filters(self) -> selectors.PublicFilters:
+        self.is_valid()
+        data = self.cleaned_data
+        return selectors.PublicFilters(
+            q=data.get("q") or "",
+            session=data.get("session"),
+            year=data.get("year"),
+            field=data.get("field"),
+            unit=data.get("unit"),
+            category=data.get("category"),
+            sort=data.get("sort") or "newest",
+        )
+
+
+class UnitStatsFilterForm(SelectsMixin, forms.Form):
+    session = forms.TypedChoiceField(label=_("Session"), required=False, coerce=int, empty_value=None)
+    year = forms.TypedChoiceField(label=_("Year assigned"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, choices: selectors.FilterChoices, **kwargs):
+        super().__init__(*args, **kwargs)
+        every = [("", _("All"))]
+        self.fields["session"].choices = every + choices.sessions
+        self.fields["year"].choices = every + [(y, str(y)) for y in choices.years]
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@require_GET
+def suggestion_list(request):
+    choices = selectors.public_filter_choices()
+    form = PublicFilterForm(request.GET, choices=choices)
+    filters = form.filters()
+    page = selectors.public_suggestion_page(filters, _page_number(request))
+    narrowed = any([filters.session, filters.year, filters.field, filters.unit, filters.category])
+    return render(
+        request,
+        "proposals/public/list.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "filtered": narrowed or bool(filters.q),
+            "open_filters": narrowed
+            or filters.sort != "newest"
+            or any(form[name].errors for name in form.fields if name != "q"),
+            "words": selectors.search_words(filters.q),
+        },
+    )
+
+
+@require_GET
+def suggestion_detail(request, pk: int):
+    suggestion = selectors.public_suggestion_detail(pk)
+    if suggestion is None:
+        raise Http404
+    return render(request, "proposals/public/detail.html", {"suggestion": suggestion})
+
+
+@require_GET
+def attachment_download(request, pk: int, attachment_pk: int):
+    """Publication is checked again on every download: a withdrawn item's files stop at once."""
+    attachment = selectors.public_attachment(suggestion_pk=pk, attachment_pk=attachment_pk)
+    if attachment is None:
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def unit_stats(request):
+    choices = selectors.session_choices()
+    form = UnitStatsFilterForm(request.GET, choices=choices)
+    form.is_valid()
+    data = form.cleaned_data
+    (rows, totals, categories), as_of = selectors.cached_unit_statistics(
+        session_id=data.get("session"), year=data.get("year")
+    )
+    return render(
+        request,
+        "proposals/public/unit_stats.html",
+        {
+            "form": form,
+            "rows": [(row, row.category_shares(categories)) for row in rows],
+            "totals": totals,
+            "total_shares": totals.category_shares(categories),
+            "categories": categories,
+            "as_of": as_of,
+        },
+    )
