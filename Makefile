@@ -22,6 +22,7 @@ run: venv
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	$(DEV_ENV) $(BIN)/python manage.py seed_activities
+	$(DEV_ENV) $(BIN)/python manage.py seed_proposals
 	@echo "Serving on http://127.0.0.1:8000  (demo accounts: see README.md)"
 	@$(DEV_ENV) $(BIN)/python manage.py run_scans --loop > /dev/null & scans=$$!; \
 	  trap "kill $$scans 2>/dev/null" EXIT INT TERM; \
@@ -38,6 +39,7 @@ test-deps:
 bench: venv
 	bash scripts/bench.sh
 	bash scripts/bench_archive.sh
+	bash scripts/bench_proposals.sh
 
 ## make messages: refresh and compile the translation catalogues
 messages: venv

@@ -143,7 +143,9 @@ else:
             # A file (not :memory:) so that a worker process in the tests can open it;
             # one per test process, so that parallel runs do not share it.
             "TEST": {"NAME": BASE_DIR / f"test-db-{os.getpid()}.sqlite3"},
-            "OPTIONS": {"timeout": 20},
+            # IMMEDIATE: a writer takes the lock when its transaction starts, so two
+            # concurrent writers queue instead of failing with "database is locked".
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -320,6 +322,7 @@ PROPOSALS_BROAD_REPLY_MONTHS = env_int("PROPOSALS_BROAD_REPLY_MONTHS", 6)
 PROPOSALS_REASSIGN_WORKDAYS = env_int("PROPOSALS_REASSIGN_WORKDAYS", 7)
 PROPOSALS_REHANDLE_MONTHS = env_int("PROPOSALS_REHANDLE_MONTHS", 1)
 PROPOSALS_RATING_REMINDER_DAYS = env_int("PROPOSALS_RATING_REMINDER_DAYS", 7)
+PROPOSALS_PUBLIC_STATS_CACHE_SECONDS = env_int("PROPOSALS_PUBLIC_STATS_CACHE_SECONDS", 600)
 PROPOSALS_ATTACHMENT_MAX_BYTES = env_int("PROPOSALS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- Logging ---------------------------------------------------------------------

@@ -251,6 +251,15 @@ class ArchiveRows:
                 setattr(deputy, key, value)
         return deputies
 
+    def get(self, *, pk: int) -> Deputy:
+        """One deputy of the list with their counts (Deputy.DoesNotExist if not in it)."""
+        deputy = self.base.get(pk=pk)
+        if self.no_activity and self._count_rows([pk]).get(pk, {}).get("attended_year", 0):
+            raise Deputy.DoesNotExist
+        for key, value in self._count_rows([pk]).get(pk, dict.fromkeys(COUNT_FIELDS, 0)).items():
+            setattr(deputy, key, value)
+        return deputy
+
     def iterator(self, chunk_size: int = 1000):
         """Every row in order, fetched in chunks so that an export's memory stays flat."""
         total = self.count()

@@ -7,6 +7,7 @@ from . import services
 from .exceptions import InvalidTransition, NotAllowed
 from .models import (
     Assignment,
+    Attachment,
     Award,
     Commitment,
     ContactLog,
@@ -128,6 +129,39 @@ class SuggestionAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
     def unpublish(self, request, queryset):
         self._run(request, queryset, lambda s: services.suggestion_set_published(actor=request.user, suggestion=s, published=False),
                   _("%(n)d withdrawn."))
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    """Files are uploaded in the portal; here staff clear them for the public pages."""
+
+    congress_path = "suggestion__congress_id"
+    list_display = ["original_name", "suggestion", "reply", "content_type", "size", "public", "uploaded_at"]
+    list_filter = ["public", "content_type"]
+    search_fields = ["original_name", "suggestion__title"]
+    list_select_related = ["suggestion", "reply"]
+    actions = ["make_public", "make_private"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def _set(self, request, queryset, public):
+        for attachment in queryset.select_related("suggestion"):
+            try:
+                services.attachment_set_public(actor=request.user, attachment=attachment, public=public)
+            except NotAllowed as exc:
+                self.message_user(request, f"{attachment}: {exc}", messages.ERROR)
+
+    @admin.action(description=_("Clear the selected files for publication"))
+    def make_public(self, request, queryset):
+        self._set(request, queryset, True)
+
+    @admin.action(description=_("Withdraw the selected files from publication"))
+    def make_private(self, request, queryset):
+        self._set(request, queryset, False)
 
 
 @admin.register(Assignment)

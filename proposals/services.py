@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -282,7 +282,9 @@ def _next_number(suggestion: Suggestion) -> tuple[str, int]:
     if suggestion.session_id:
         series = suggestion.session.name
     else:
-        series = _("%(year)d between sessions") % {"year": timezone.localdate().year}
+        # Stored data, not interface text: the same series whatever language the staff member reads.
+        with translation.override(settings.LANGUAGE_CODE):
+            series = _("%(year)d between sessions") % {"year": timezone.localdate().year}
     NumberCounter.objects.get_or_create(congress_id=suggestion.congress_id, series=series)
     NumberCounter.objects.filter(congress_id=suggestion.congress_id, series=series).update(last_number=F("last_number") + 1)
     number = NumberCounter.objects.get(congress_id=suggestion.congress_id, series=series).last_number
@@ -650,6 +652,17 @@ def key_supervision_progress_add(*, actor, supervision: KeySupervision, note: st
         )
         _event(supervision.suggestion, "key_supervision_progress", actor=actor, note=note[:200])
     return progress
+
+
+def attachment_set_public(*, actor, attachment: Attachment, public: bool) -> Attachment:
+    """Staff clear a file for the public page (or withdraw it); recorded on the item's timeline."""
+    require_staff(actor, attachment.suggestion)
+    with transaction.atomic():
+        Attachment.objects.filter(pk=attachment.pk).update(public=public)
+        _event(attachment.suggestion, "attachment_public" if public else "attachment_private", actor=actor,
+               note=attachment.original_name)
+    attachment.public = public
+    return attachment
 
 
 def third_party_evaluation_add(

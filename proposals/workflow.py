@@ -79,4 +79,6 @@ ACTION_LABELS = {
     "key_supervision": _("Chosen for key supervision"),
     "key_supervision_progress": _("Key supervision progress"),
     "third_party_evaluation": _("Third-party evaluation recorded"),
+    "attachment_public": _("Attachment cleared for publication"),
+    "attachment_private": _("Attachment withdrawn from publication"),
 }
