@@ -38,6 +38,7 @@ def user_create(
     unit=None,
     is_staff: bool = False,
     request=None,
+    sync_roles: bool = True,
 ) -> "User":
     """Create an account with no usable password; the person sets one from the invitation."""
     _require_account_admin(actor)
@@ -53,7 +54,8 @@ def user_create(
         if is_staff:
             user.groups.add(Group.objects.get(name=roles.GROUP_NAMES[roles.STAFF]))
         audit(SecurityEvent.Kind.ACCOUNT_CREATED, request=request, actor=actor, target_user=user)
-        user_sync_roles(user=user)
+        if sync_roles:  # an import syncs all its new accounts at once afterwards
+            user_sync_roles(user=user)
     return user
 
 
@@ -145,3 +147,51 @@ def user_sync_roles(*, user) -> None:
         elif not should_have and group.name in current:
             user.groups.remove(group)
     user.__dict__.pop("_role_cache", None)
+
+
+def user_sync_roles_many(*, users) -> None:
+    """``user_sync_roles`` for many accounts in a fixed number of queries (imports)."""
+    from deputies.models import Deputy, StandingCommitteeMember
+
+    users = list(users)
+    ids = [u.pk for u in users]
+    if not ids:
+        return
+    deputy_ids = set(
+        Deputy.objects.filter(user_id__in=ids).exclude(status=Deputy.Status.TERMINATED).values_list("user_id", flat=True)
+    )
+    sc_ids = set(
+        StandingCommitteeMember.objects.filter(deputy__user_id__in=ids, end_date__isnull=True, term__is_current=True)
+        .exclude(deputy__status=Deputy.Status.TERMINATED)
+        .values_list("deputy__user_id", flat=True)
+    )
+    wanted = {
+        roles.DEPUTY: deputy_ids,
+        roles.UNIT_OFFICER: {u.pk for u in users if u.unit_id is not None},
+        roles.SC_MEMBER: sc_ids,
+    }
+    Membership = User.groups.through
+    groups = {g.name: g for g in Group.objects.filter(name__in=[roles.GROUP_NAMES[r] for r in wanted])}
+    current = set(Membership.objects.filter(user_id__in=ids, group__in=groups.values()).values_list("user_id", "group_id"))
+    with transaction.atomic():
+        for role, members in wanted.items():
+            group = groups.get(roles.GROUP_NAMES[role])
+            if group is None:
+                continue
+            add = [uid for uid in members if (uid, group.pk) not in current]
+            remove = [uid for uid in ids if uid not in members and (uid, group.pk) in current]
+            if add:
+                # Through-model rows: no m2m_changed signal, so the audit rows are written here.
+                Membership.objects.bulk_create([Membership(user_id=uid, group=group) for uid in add], ignore_conflicts=True)
+                SecurityEvent.objects.bulk_create(
+                    [SecurityEvent(kind=SecurityEvent.Kind.ROLE_CHANGED, target_user_id=uid,
+                                   detail={"field": "groups", "action": "add", "items": [group.name]}) for uid in add]
+                )
+            if remove:
+                Membership.objects.filter(user_id__in=remove, group=group).delete()
+                SecurityEvent.objects.bulk_create(
+                    [SecurityEvent(kind=SecurityEvent.Kind.ROLE_CHANGED, target_user_id=uid,
+                                   detail={"field": "groups", "action": "remove", "items": [group.name]}) for uid in remove]
+                )
+    for user in users:
+        user.__dict__.pop("_role_cache", None)

@@ -17,7 +17,7 @@ from import_export.instance_loaders import CachedInstanceLoader
 
 from accounts import roles
 from accounts.models import User
-from accounts.services import user_create, user_sync_roles
+from accounts.services import user_create, user_sync_roles_many
 from portal.importing import (
     BoolWidget,
     ChoiceWidget,
@@ -386,6 +386,7 @@ class DeputyResource(PortalResource):
                 email=instance.email or None,
                 mobile=instance.mobile or None,
                 request=self.request,
+                sync_roles=False,  # after_import syncs every new account at once
             )
             if user.mobile:
                 self._users[("mobile", user.mobile)] = user
@@ -399,8 +400,7 @@ class DeputyResource(PortalResource):
     def after_import(self, dataset, result, **kwargs):
         # The deputy rows exist only after the last bulk insert: the deputy role follows now.
         if not kwargs.get("dry_run") and not (result.has_errors() or result.has_validation_errors()):
-            for user in self._users_to_sync.values():
-                user_sync_roles(user=user)
+            user_sync_roles_many(users=self._users_to_sync.values())
         super().after_import(dataset, result, **kwargs)
 
 

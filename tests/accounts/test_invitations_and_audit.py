@@ -123,3 +123,23 @@ def test_audit_log_is_read_only_in_the_admin(client, city, settings):
 def test_user_sync_roles_follows_links(deputy, unit_officer):
     assert roles.user_roles(deputy) == {roles.DEPUTY}
     assert roles.user_roles(unit_officer) == {roles.UNIT_OFFICER}
+
+
+@pytest.mark.django_db
+def test_user_sync_roles_many_matches_one_by_one(staff, city, term, electoral_unit, django_assert_max_num_queries):
+    from accounts.services import user_sync_roles_many
+
+    users = [factories.UserFactory() for _ in range(20)]
+    for u in users[:10]:
+        factories.DeputyFactory(congress=city, term=term, electoral_unit=electoral_unit, user=u)
+    unit = factories.UnitFactory(congress=city)
+    users[15].unit = unit
+    users[15].save()
+    with django_assert_max_num_queries(12):
+        user_sync_roles_many(users=users)
+    for u in users:
+        u.__dict__.pop("_role_cache", None)
+    assert all(roles.user_roles(u) == {roles.DEPUTY} for u in users[:10])
+    assert roles.user_roles(users[15]) == {roles.UNIT_OFFICER}
+    assert all(roles.user_roles(u) == set() for u in users[10:15])
+    assert SecurityEvent.objects.filter(kind="role_changed", target_user__in=users).count() == 11
