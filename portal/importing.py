@@ -600,8 +600,10 @@ class PortalResource(resources.ModelResource):
         )
 
     def apply_row(self, instance, values: dict, row, errors: RowErrors, *, number: int, **kwargs) -> None:
-        """Resolve references, check the row against the file and the database, set attributes."""
-        raise NotImplementedError
+        """Resolve references, check the row against the file and the database, set attributes.
+
+        Every resource built on this class defines it."""
+        raise TypeError(f"{type(self).__name__} must define apply_row()")
 
     def assign(self, instance, values: dict, names: Iterable[str]) -> None:
         """Set parsed values. An empty cell (None) clears a nullable field and leaves any other as it is."""
