@@ -18,31 +18,7 @@ export LOG_LEVEL="${LOG_LEVEL:-WARNING}"
 PYTHON="${PYTHON:-.venv/bin/python}"
 ROWS="${BENCH_ROWS:-10000}"
 
-"$PYTHON" - <<'PY'
-import os
-import sys
-
-import dj_database_url
-import psycopg2
-from psycopg2 import sql
-
-cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
-if not cfg["ENGINE"].endswith("postgresql"):
-    sys.exit("scripts/bench.sh needs a PostgreSQL DATABASE_URL")
-name = cfg["NAME"]
-if "bench" not in name:
-    sys.exit(f"refusing to drop database {name!r}: its name must contain 'bench'")
-conn = psycopg2.connect(
-    dbname="postgres", user=cfg["USER"] or None, password=cfg["PASSWORD"] or None,
-    host=cfg["HOST"] or None, port=cfg["PORT"] or None,
-)
-conn.autocommit = True
-with conn.cursor() as cur:
-    cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-conn.close()
-print(f"recreated database {name}")
-PY
+"$PYTHON" scripts/recreate_bench_db.py
 
 "$PYTHON" manage.py migrate --noinput -v 0
 "$PYTHON" manage.py bench_import --rows "$ROWS" "$@"

@@ -6,7 +6,6 @@ selector reads, a form parses, a service writes. A service's refusal is shown on
 item page next to the form it came from, with what was typed kept, and nothing written.
 """
 
-import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import documents, exports, services, workflow
@@ -42,7 +40,7 @@ from ..forms_office import (
     ReturnForm,
     SuggestionFilterForm,
 )
-from ..models import Assignment, Field, KeySupervision, Rating, Suggestion, ThirdPartyEvaluation
+from ..models import Assignment, Field, KeySupervision, Rating, Suggestion
 from ..selectors import office as selectors
 from ..workdays import add_workdays
 from .unit import add_service_errors, deadline_info
@@ -58,48 +56,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # labels, plus the one action this module writes itself.
 EVENT_LABELS = {
     **workflow.ACTION_LABELS,
-    "third_party_evaluation": gettext_lazy("Third-party evaluation recorded"),
 }
-
-
-# --- A write with no service of its own yet ----------------------------------------------------
-# It belongs in proposals/services.py; once it is there, that one is used and this goes.
-
-
-def _third_party_evaluation_add(
-    *, actor, reply, evaluator: str, evaluated_on: datetime.date, conclusion: str, score: int | None = None
-) -> ThirdPartyEvaluation:
-    """Record a third-party evaluation (第三方评估) of a reply the deputy rated unsatisfied.
-
-    Staff of the item's congress only; writes the evaluation and an event row together.
-    """
-    suggestion = reply.assignment.suggestion
-    services.require_staff(actor, suggestion)
-    evaluator, conclusion = services.clean_text(evaluator), services.clean_text(conclusion)
-    errors = {}
-    if not evaluator:
-        errors["evaluator"] = _("Name the evaluator.")
-    if not conclusion:
-        errors["conclusion"] = _("Write down the evaluation's conclusion.")
-    if evaluated_on > timezone.localdate():
-        errors["evaluated_on"] = _("The date cannot be in the future.")
-    if score is not None and not 0 <= score <= 100:
-        errors["score"] = _("The score is between 0 and 100.")
-    if errors:
-        raise ValidationError(errors)
-    if not Rating.objects.filter(reply=reply, value=Rating.Value.UNSATISFIED).exists():
-        raise InvalidTransition(_("A third-party evaluation is recorded for a reply the deputy rated unsatisfied."))
-    with transaction.atomic():
-        evaluation = ThirdPartyEvaluation.objects.create(
-            reply=reply, evaluator=evaluator[:100], evaluated_on=evaluated_on, conclusion=conclusion, score=score
-        )
-        services._event(
-            suggestion, "third_party_evaluation", actor=actor, note=f"{reply.assignment.unit}: {evaluator}"[:200]
-        )
-    return evaluation
-
-
-third_party_evaluation_add = getattr(services, "third_party_evaluation_add", None) or _third_party_evaluation_add
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -535,7 +492,7 @@ def evaluation(request, pk: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            third_party_evaluation_add(
+            services.third_party_evaluation_add(
                 actor=request.user,
                 reply=reply,
                 evaluator=data["evaluator"],
