@@ -29,7 +29,7 @@ def validate_mobile(value: str) -> None:
 
 
 def id_number_checksum_ok(value: str) -> bool:
-    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == value[17]
 
 

@@ -152,6 +152,9 @@ class NumberCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["congress", "series"], name="counter_unique")]
 
+    def __str__(self):
+        return f"{self.series}: {self.last_number}"
+
 
 class CoSigner(models.Model):
     class Status(models.TextChoices):
@@ -386,6 +389,9 @@ class CommitmentProgress(models.Model):
         verbose_name_plural = _("Commitment progress")
         ordering = ["reported_on", "id"]
 
+    def __str__(self):
+        return f"{self.reported_on} {self.note[:30]}"
+
 
 class KeySupervision(models.Model):
     """Key supervision (重点督办) chosen by the chairpersons' meeting."""
@@ -420,6 +426,9 @@ class KeySupervisionProgress(models.Model):
         verbose_name_plural = _("Key supervision progress")
         ordering = ["reported_on", "id"]
 
+    def __str__(self):
+        return f"{self.reported_on} {self.note[:30]}"
+
 
 class ThirdPartyEvaluation(models.Model):
     """A third-party evaluation (第三方评估) of the handling of an unsatisfied reply."""
@@ -434,6 +443,9 @@ class ThirdPartyEvaluation(models.Model):
         verbose_name = _("Third-party evaluation")
         verbose_name_plural = _("Third-party evaluations")
         ordering = ["-evaluated_on", "id"]
+
+    def __str__(self):
+        return f"{self.evaluator} {self.evaluated_on}"
 
 
 class Award(models.Model):

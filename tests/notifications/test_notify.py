@@ -15,7 +15,6 @@ from notifications.sms import MemorySmsBackend
 from notifications.tasks import deliver_notification
 
 
-
 @pytest.mark.django_db
 def test_notify_creates_once_per_key(deputy, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
