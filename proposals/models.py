@@ -75,7 +75,7 @@ class Suggestion(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Returned")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", _("Accepted for handling")
         ASSIGNED = "assigned", _("Assigned")
         REPLIED = "replied", _("Replied")
         RATED = "rated", _("Rated")

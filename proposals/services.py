@@ -191,7 +191,7 @@ def cosigner_invite(*, actor, suggestion: Suggestion, deputies) -> int:
         raise NotAllowed(_("Only the lead deputy may invite co-signers."))
     if suggestion.status not in workflow.EDITABLE:
         raise InvalidTransition(_("Co-signers can be invited while the item is a draft."))
-    created = 0
+    invited = []
     with transaction.atomic():
         for deputy in deputies:
             if deputy.pk == suggestion.lead_deputy_id:
@@ -201,15 +201,15 @@ def cosigner_invite(*, actor, suggestion: Suggestion, deputies) -> int:
             cosigner, new = CoSigner.objects.get_or_create(suggestion=suggestion, deputy=deputy)
             if not new:
                 continue
-            created += 1
+            invited.append(deputy.name)
             if deputy.user_id:
                 notify(deputy.user, key=f"suggestion:{suggestion.pk}:cosign:{deputy.pk}",
                        title=_("Co-signing request: %(title)s") % {"title": suggestion.title},
                        body=_("%(name)s asks you to co-sign.") % {"name": suggestion.lead_deputy.name},
                        url=f"/portal/suggestions/{suggestion.pk}/")
-        if created:
-            _event(suggestion, "cosigners_invited", actor=actor, note=str(created))
-    return created
+        if invited:
+            _event(suggestion, "cosigners_invited", actor=actor, note="、".join(invited))
+    return len(invited)
 
 
 def cosigner_respond(*, actor, cosigner: CoSigner, confirm: bool) -> CoSigner:

@@ -54,7 +54,7 @@ from django.utils.translation import gettext_lazy as _  # noqa: E402
 ACTION_LABELS = {
     "create": _("Draft created"),
     "submit": _("Submitted"),
-    "accept": _("Accepted"),
+    "accept": _("Accepted for handling"),
     "return": _("Returned"),
     "convert": _("Motion turned into a suggestion"),
     "merge": _("Merged into another item"),
