@@ -1,15 +1,9 @@
-from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from portal.views import healthz
-
-admin.site.site_header = settings.ADMIN_SITE_HEADER
-admin.site.site_title = _("Admin")
-admin.site.index_title = _("Deputy work")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
