@@ -212,6 +212,18 @@ def cosigner_invite(*, actor, suggestion: Suggestion, deputies) -> int:
     return len(invited)
 
 
+def cosigner_withdraw(*, actor, cosigner: CoSigner) -> None:
+    """The lead deputy withdraws an invitation (or removes a co-signer) while the item is a draft."""
+    suggestion = cosigner.suggestion
+    if not is_lead_deputy(actor, suggestion):
+        raise NotAllowed(_("Only the lead deputy may invite co-signers."))
+    with transaction.atomic():
+        deleted, _rows = CoSigner.objects.filter(pk=cosigner.pk, suggestion__status__in=workflow.EDITABLE).delete()
+        if not deleted:
+            raise InvalidTransition(_("Co-signers can be invited while the item is a draft."))
+        _event(suggestion, "cosigner_withdrawn", actor=actor, note=cosigner.deputy.name)
+
+
 def cosigner_respond(*, actor, cosigner: CoSigner, confirm: bool) -> CoSigner:
     if cosigner.deputy.user_id != actor.pk:
         raise NotAllowed(_("Only the invited deputy may answer."))
@@ -246,6 +258,20 @@ def attachment_add(*, actor, suggestion: Suggestion, upload, reply: Reply | None
     attachment.file.save(f"{attachment.token}{extension}", upload, save=False)
     attachment.save()
     return attachment
+
+
+def attachment_remove(*, actor, attachment: Attachment) -> None:
+    """The lead deputy removes a file from a draft; the stored file goes with it."""
+    suggestion = attachment.suggestion
+    if attachment.reply_id is not None or not is_lead_deputy(actor, suggestion):
+        raise NotAllowed(_("Only the lead deputy may add attachments."))
+    with transaction.atomic():
+        if Suggestion.objects.filter(pk=suggestion.pk).values_list("status", flat=True).first() not in workflow.EDITABLE:
+            raise InvalidTransition(_("Attachments can be added while the item is a draft."))
+        name = attachment.file.name
+        attachment.delete()
+        _event(suggestion, "attachment_removed", actor=actor, note=attachment.original_name)
+        transaction.on_commit(lambda: attachment.file.storage.delete(name))
 
 
 # --- Submission and review -------------------------------------------------------------------

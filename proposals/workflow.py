@@ -75,6 +75,8 @@ ACTION_LABELS = {
     "cosigners_invited": _("Co-signers invited"),
     "cosigner_confirmed": _("Co-signer confirmed"),
     "cosigner_declined": _("Co-signer declined"),
+    "cosigner_withdrawn": _("Co-signing invitation withdrawn"),
+    "attachment_removed": _("Attachment removed"),
     "commitment_progress": _("Progress on a commitment"),
     "key_supervision": _("Chosen for key supervision"),
     "key_supervision_progress": _("Key supervision progress"),

@@ -15,5 +15,7 @@ urlpatterns = [
     path("<int:pk>/cosign/", views.cosigner_respond, name="respond"),
     path("<int:pk>/attachments/", views.attachment_upload, name="upload"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/attachments/<int:attachment_pk>/remove/", views.attachment_remove, name="attachment_remove"),
+    path("<int:pk>/cosigners/<int:cosigner_pk>/withdraw/", views.cosigner_withdraw, name="cosigner_withdraw"),
     path("<int:pk>/replies/<int:reply_pk>/rate/", views.reply_rate, name="rate"),
 ]

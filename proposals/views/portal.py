@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -290,6 +290,32 @@ def cosigner_invite(request, pk: int):
                 messages.info(request, _("Those deputies had already been invited."))
             return redirect(_edit_url(suggestion, "cosigners"))
     return _render_edit(request, suggestion, invite_form=form)
+
+
+@login_required
+@require_POST
+def cosigner_withdraw(request, pk: int, cosigner_pk: int):
+    suggestion = _lead_draft_or_refuse(request, pk)
+    cosigner = get_object_or_404(suggestion.cosigners.select_related("deputy", "suggestion"), pk=cosigner_pk)
+    try:
+        services.cosigner_withdraw(actor=request.user, cosigner=cosigner)
+    except InvalidTransition:
+        return _not_editable(request, suggestion)
+    messages.success(request, _("%(name)s is no longer a co-signer.") % {"name": cosigner.deputy.name})
+    return redirect(_edit_url(suggestion, "cosigners"))
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk: int, attachment_pk: int):
+    suggestion = _lead_draft_or_refuse(request, pk)
+    attachment = get_object_or_404(suggestion.attachments.select_related("suggestion"), pk=attachment_pk, reply__isnull=True)
+    try:
+        services.attachment_remove(actor=request.user, attachment=attachment)
+    except InvalidTransition:
+        return _not_editable(request, suggestion)
+    messages.success(request, _("Removed “%(name)s”.") % {"name": attachment.original_name})
+    return redirect(_edit_url(suggestion, "attachments"))
 
 
 @login_required
