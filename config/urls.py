@@ -1,14 +1,13 @@
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from portal.views import healthz
+from portal.views import favicon, healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says; answer with the site's icon.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin logs in through allauth too, so rate limits and TOTP apply.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),

@@ -52,3 +52,11 @@ def healthz(request):
             checks["redis"] = f"error: {exc.__class__.__name__}"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says. Resolved per request: the hashed
+    static name exists only after collectstatic."""
+    from django.templatetags.static import static
+
+    return redirect(static("img/favicon.svg"), permanent=True)

@@ -112,3 +112,8 @@ def test_bad_boolean_in_the_environment_is_an_error():
 def test_chinese_is_the_default_even_for_an_english_browser(client):
     content = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-CN"' in content
+
+
+def test_favicon_redirects_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
