@@ -108,7 +108,9 @@ class UserAdmin(PortalImportExportMixin, BaseUserAdmin):
             except NotAllowed as exc:
                 self.message_user(request, f"{user}: {exc}", messages.ERROR)
         if sent:
-            self.message_user(request, ngettext("Invitation sent to %d account(s).", "Invitation sent to %d account(s).", sent) % sent)
+            self.message_user(
+                request, ngettext("Invitation sent to %d account(s).", "Invitation sent to %d account(s).", sent) % sent
+            )
 
     def _set_active(self, request, queryset, active):
         done = 0

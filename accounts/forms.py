@@ -30,5 +30,7 @@ class InvitationPasswordForm(SetPasswordForm):
         label=_("Set password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     new_password2 = forms.CharField(
-        label=_("Enter the password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Enter the password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

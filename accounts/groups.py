@@ -15,9 +15,7 @@ STAFF_EXCLUDED = {"add_securityevent", "change_securityevent", "delete_securitye
 
 def ensure_groups() -> None:
     groups = {code: Group.objects.get_or_create(name=name)[0] for code, name in roles.GROUP_NAMES.items()}
-    staff_perms = Permission.objects.filter(content_type__app_label__in=STAFF_APPS).exclude(
-        codename__in=STAFF_EXCLUDED
-    )
+    staff_perms = Permission.objects.filter(content_type__app_label__in=STAFF_APPS).exclude(codename__in=STAFF_EXCLUDED)
     groups[roles.STAFF].permissions.add(*staff_perms)
 
 

@@ -90,6 +90,8 @@ class StaffMFAMiddleware:
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and not user_has_totp(user)
         ):
-            messages.warning(request, _("Staff accounts must turn on two-factor authentication (TOTP) before continuing."))
+            messages.warning(
+                request, _("Staff accounts must turn on two-factor authentication (TOTP) before continuing.")
+            )
             return redirect("mfa_activate_totp")
         return self.get_response(request)

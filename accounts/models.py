@@ -90,7 +90,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         related_name="staff_users",
         verbose_name=_("Congress"),
-        help_text=_("Staff see and change only the records of this congress and the congresses below it; superusers are not limited."),
+        help_text=_(
+            "Staff see and change only the records of this congress and the congresses below it; superusers are not limited."
+        ),
     )
     unit = models.ForeignKey(
         Unit,

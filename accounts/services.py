@@ -83,9 +83,7 @@ def user_invite(*, actor, user, request=None) -> str:
         subject = _("Your account on the deputy-work portal")
         body = render_to_string("accounts/email/invitation.txt", context)
         if user.email:
-            transaction.on_commit(
-                lambda: send_mail(subject, body, None, [user.email], fail_silently=False)
-            )
+            transaction.on_commit(lambda: send_mail(subject, body, None, [user.email], fail_silently=False))
         elif user.mobile:
             from notifications.sms import get_sms_backend
 
@@ -158,7 +156,9 @@ def user_sync_roles_many(*, users) -> None:
     if not ids:
         return
     deputy_ids = set(
-        Deputy.objects.filter(user_id__in=ids).exclude(status=Deputy.Status.TERMINATED).values_list("user_id", flat=True)
+        Deputy.objects.filter(user_id__in=ids)
+        .exclude(status=Deputy.Status.TERMINATED)
+        .values_list("user_id", flat=True)
     )
     sc_ids = set(
         StandingCommitteeMember.objects.filter(deputy__user_id__in=ids, end_date__isnull=True, term__is_current=True)
@@ -172,7 +172,9 @@ def user_sync_roles_many(*, users) -> None:
     }
     Membership = User.groups.through
     groups = {g.name: g for g in Group.objects.filter(name__in=[roles.GROUP_NAMES[r] for r in wanted])}
-    current = set(Membership.objects.filter(user_id__in=ids, group__in=groups.values()).values_list("user_id", "group_id"))
+    current = set(
+        Membership.objects.filter(user_id__in=ids, group__in=groups.values()).values_list("user_id", "group_id")
+    )
     with transaction.atomic():
         for role, members in wanted.items():
             group = groups.get(roles.GROUP_NAMES[role])
@@ -182,16 +184,30 @@ def user_sync_roles_many(*, users) -> None:
             remove = [uid for uid in ids if uid not in members and (uid, group.pk) in current]
             if add:
                 # Through-model rows: no m2m_changed signal, so the audit rows are written here.
-                Membership.objects.bulk_create([Membership(user_id=uid, group=group) for uid in add], ignore_conflicts=True)
+                Membership.objects.bulk_create(
+                    [Membership(user_id=uid, group=group) for uid in add], ignore_conflicts=True
+                )
                 SecurityEvent.objects.bulk_create(
-                    [SecurityEvent(kind=SecurityEvent.Kind.ROLE_CHANGED, target_user_id=uid,
-                                   detail={"field": "groups", "action": "add", "items": [group.name]}) for uid in add]
+                    [
+                        SecurityEvent(
+                            kind=SecurityEvent.Kind.ROLE_CHANGED,
+                            target_user_id=uid,
+                            detail={"field": "groups", "action": "add", "items": [group.name]},
+                        )
+                        for uid in add
+                    ]
                 )
             if remove:
                 Membership.objects.filter(user_id__in=remove, group=group).delete()
                 SecurityEvent.objects.bulk_create(
-                    [SecurityEvent(kind=SecurityEvent.Kind.ROLE_CHANGED, target_user_id=uid,
-                                   detail={"field": "groups", "action": "remove", "items": [group.name]}) for uid in remove]
+                    [
+                        SecurityEvent(
+                            kind=SecurityEvent.Kind.ROLE_CHANGED,
+                            target_user_id=uid,
+                            detail={"field": "groups", "action": "remove", "items": [group.name]},
+                        )
+                        for uid in remove
+                    ]
                 )
     for user in users:
         user.__dict__.pop("_role_cache", None)

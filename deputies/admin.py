@@ -141,7 +141,10 @@ class DeputyAdmin(PortalImportExportMixin, CongressScopedAdminMixin, admin.Model
     inlines = [StatusChangeInline]
     readonly_fields = ["status", "created_at"]
     fieldsets = [
-        (None, {"fields": ["congress", "term", "electoral_unit", "name", "gender", "ethnicity", "birth_year", "party"]}),
+        (
+            None,
+            {"fields": ["congress", "term", "electoral_unit", "name", "gender", "ethnicity", "birth_year", "party"]},
+        ),
         (_("Occupation"), {"fields": ["occupation", "employer", "is_grassroots"]}),
         (_("Personal data (confidential)"), {"fields": ["mobile", "id_number", "address", "email"]}),
         (_("Public profile"), {"fields": ["public_bio", "is_public"]}),
@@ -252,7 +255,12 @@ class StatusChangeAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        common = {"actor": request.user, "deputy": data["deputy"], "effective_date": data["effective_date"], "note": data["note"]}
+        common = {
+            "actor": request.user,
+            "deputy": data["deputy"],
+            "effective_date": data["effective_date"],
+            "note": data["note"],
+        }
         try:
             if data["kind"] == StatusChange.Kind.SUSPEND:
                 result = services.deputy_suspend(reason=data["reason"], **common)
@@ -278,7 +286,16 @@ class VacancyAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
     """Vacancies follow from terminations and by-elections; nobody types them in."""
 
     congress_path = "term__congress_id"
-    list_display = ["vacated_by", "electoral_unit", "term", "opened_on", "status", "filled_by", "filled_on", "by_election_link"]
+    list_display = [
+        "vacated_by",
+        "electoral_unit",
+        "term",
+        "opened_on",
+        "status",
+        "filled_by",
+        "filled_on",
+        "by_election_link",
+    ]
     list_filter = ["status", "electoral_unit", "term"]
     search_fields = ["vacated_by__name", "filled_by__name"]
     list_select_related = ["vacated_by", "electoral_unit", "term", "filled_by", "by_election_result"]
@@ -293,13 +310,19 @@ class VacancyAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
             return result.deputy.name
         if obj.status != Vacancy.Status.OPEN:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("admin:deputies_vacancy_by_election", args=[obj.pk]), _("Record by-election"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:deputies_vacancy_by_election", args=[obj.pk]), _("Record by-election")
+        )
 
     def get_urls(self):
         from django.urls import path
 
         return [
-            path("<int:pk>/by-election/", self.admin_site.admin_view(self.by_election_view), name="deputies_vacancy_by_election")
+            path(
+                "<int:pk>/by-election/",
+                self.admin_site.admin_view(self.by_election_view),
+                name="deputies_vacancy_by_election",
+            )
         ] + super().get_urls()
 
     def by_election_view(self, request, pk):
@@ -387,13 +410,19 @@ class CredentialsReviewAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
         from django.urls import reverse
         from django.utils.html import format_html
 
-        return format_html('<a href="{}">{}</a>', reverse("admin:deputies_credentialsreview_report", args=[obj.pk]), _("View report"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:deputies_credentialsreview_report", args=[obj.pk]), _("View report")
+        )
 
     def get_urls(self):
         from django.urls import path
 
         return [
-            path("<int:pk>/report/", self.admin_site.admin_view(self.report_view), name="deputies_credentialsreview_report")
+            path(
+                "<int:pk>/report/",
+                self.admin_site.admin_view(self.report_view),
+                name="deputies_credentialsreview_report",
+            )
         ] + super().get_urls()
 
     def report_view(self, request, pk):
@@ -419,11 +448,14 @@ class CredentialsReviewAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
         for review in queryset:
             try:
-                n = services.credentials_review_approve(actor=request.user, review=review, approved_on=timezone.localdate())
+                n = services.credentials_review_approve(
+                    actor=request.user, review=review, approved_on=timezone.localdate()
+                )
                 self.message_user(request, _("%(title)s: %(n)d deputies confirmed.") % {"title": review.title, "n": n})
             except (InvalidTransition, NotAllowed) as exc:
-                self.message_user(request, f"{review}: {' '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR)
-
+                self.message_user(
+                    request, f"{review}: {' '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR
+                )
 
 
 # --- The activity ledger ------------------------------------------------------------------
@@ -448,7 +480,18 @@ class ParticipationInline(admin.TabularInline):
 
 @admin.register(Activity)
 class ActivityAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "kind", "start_date", "end_date", "organiser", "recorder", "invited", "attended", "attendance_state", "links"]
+    list_display = [
+        "title",
+        "kind",
+        "start_date",
+        "end_date",
+        "organiser",
+        "recorder",
+        "invited",
+        "attended",
+        "attendance_state",
+        "links",
+    ]
     list_filter = ["kind", "congress", ("start_date", admin.DateFieldListFilter), "attendance_closed_at"]
     search_fields = ["title", "organiser", "place"]
     date_hierarchy = "start_date"
@@ -460,9 +503,13 @@ class ActivityAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         from django.db.models import Count, Q
 
-        return super().get_queryset(request).annotate(
-            invited_count=Count("participations"),
-            attended_count=Count("participations", filter=Q(participations__status=Participation.Status.ATTENDED)),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                invited_count=Count("participations"),
+                attended_count=Count("participations", filter=Q(participations__status=Participation.Status.ATTENDED)),
+            )
         )
 
     @admin.display(description=_("Invited"), ordering="invited_count")
@@ -484,8 +531,10 @@ class ActivityAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
         return format_html(
             '<a href="{}">{}</a> · <a href="{}">{}</a>',
-            reverse("deputies:activity_invite", args=[obj.pk]), _("Invite"),
-            reverse("deputies:attendance", args=[obj.pk]), _("Record attendance"),
+            reverse("deputies:activity_invite", args=[obj.pk]),
+            _("Invite"),
+            reverse("deputies:attendance", args=[obj.pk]),
+            _("Record attendance"),
         )
 
     def save_model(self, request, obj, form, change):
@@ -520,7 +569,17 @@ class SpecialSupervisorAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 class DeputyLetterForm(forms.ModelForm):
     class Meta:
         model = DeputyLetter
-        fields = ["deputy", "subject", "content", "received_on", "body", "forwarded_on", "reply_due", "reply", "replied_on"]
+        fields = [
+            "deputy",
+            "subject",
+            "content",
+            "received_on",
+            "body",
+            "forwarded_on",
+            "reply_due",
+            "reply",
+            "replied_on",
+        ]
 
     def clean(self):
         data = super().clean()
@@ -557,12 +616,24 @@ class DeputyLetterAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
             super().save_model(request, obj, form, change)
         else:
             stored = DeputyLetter.objects.get(pk=obj.pk)
-            forward = (data.get("body"), data.get("forwarded_on"), data.get("reply_due")) if stored.status == DeputyLetter.Status.RECEIVED else (None, None, None)
-            reply, replied_on = (data.get("reply"), data.get("replied_on")) if stored.status == DeputyLetter.Status.FORWARDED or forward[0] else ("", None)
-            DeputyLetter.objects.filter(pk=obj.pk).update(subject=obj.subject, content=obj.content, received_on=obj.received_on)
+            forward = (
+                (data.get("body"), data.get("forwarded_on"), data.get("reply_due"))
+                if stored.status == DeputyLetter.Status.RECEIVED
+                else (None, None, None)
+            )
+            reply, replied_on = (
+                (data.get("reply"), data.get("replied_on"))
+                if stored.status == DeputyLetter.Status.FORWARDED or forward[0]
+                else ("", None)
+            )
+            DeputyLetter.objects.filter(pk=obj.pk).update(
+                subject=obj.subject, content=obj.content, received_on=obj.received_on
+            )
         try:
             if forward[0] is not None:
-                services.letter_forward(actor=request.user, letter=obj, body=forward[0], forwarded_on=forward[1], reply_due=forward[2])
+                services.letter_forward(
+                    actor=request.user, letter=obj, body=forward[0], forwarded_on=forward[1], reply_due=forward[2]
+                )
             if reply:
                 services.letter_reply(actor=request.user, letter=obj, reply=reply, replied_on=replied_on)
         except (InvalidTransition, NotAllowed, ValidationError) as exc:

@@ -27,7 +27,12 @@ class Congress(models.Model):
     short_name = models.CharField(_("Short name"), max_length=20, blank=True)
     level = models.CharField(_("Level"), max_length=12, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("Parent congress")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("Parent congress"),
     )
     # Minimum number of deputies who may jointly submit a motion (10 at county
     # level and above, 5 at township level: Local Organic Law art. 22).
@@ -110,7 +115,9 @@ class ElectoralUnit(models.Model):
         blank=True,
         related_name="elects_into",
         verbose_name=_("Electing congress"),
-        help_text=_("The lower congress that elects the deputies, e.g. a district congress; leave empty for the garrison."),
+        help_text=_(
+            "The lower congress that elects the deputies, e.g. a district congress; leave empty for the garrison."
+        ),
     )
     seats = models.PositiveSmallIntegerField(_("Seats"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("Order"), default=0)
@@ -135,7 +142,12 @@ class DeputyGroup(models.Model):
     kind = models.CharField(_("Kind"), max_length=15, choices=Kind.choices, default=Kind.DEPUTY_GROUP)
     name = models.CharField(_("Name"), max_length=60)
     electoral_unit = models.ForeignKey(
-        ElectoralUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="groups", verbose_name=_("Electoral unit")
+        ElectoralUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="groups",
+        verbose_name=_("Electoral unit"),
     )
     field = models.CharField(_("Field"), max_length=40, blank=True)
     leader = models.ForeignKey(
@@ -166,7 +178,9 @@ class Deputy(models.Model):
         SUSPENDED = "suspended", _("Suspended")
         TERMINATED = "terminated", _("Terminated")
 
-    congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="deputies", verbose_name=_("Congress"))
+    congress = models.ForeignKey(
+        Congress, on_delete=models.PROTECT, related_name="deputies", verbose_name=_("Congress")
+    )
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="deputies", verbose_name=_("Term"))
     electoral_unit = models.ForeignKey(
         ElectoralUnit, on_delete=models.PROTECT, related_name="deputies", verbose_name=_("Electoral unit")
@@ -269,7 +283,9 @@ class StatusChange(models.Model):
         CAPACITY = "capacity", _("Lost legal capacity")
         OTHER = "other", _("Other")
 
-    deputy = models.ForeignKey(Deputy, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("Deputy"))
+    deputy = models.ForeignKey(
+        Deputy, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("Deputy")
+    )
     kind = models.CharField(_("Change"), max_length=12, choices=Kind.choices)
     reason = models.CharField(_("Reason"), max_length=15, choices=Reason.choices, blank=True)
     from_status = models.CharField(_("From status"), max_length=12, choices=Deputy.Status.choices)
@@ -370,7 +386,9 @@ class ByElection(models.Model):
     )
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="by_elections", verbose_name=_("Term"))
     held_on = models.DateField(_("By-election date"))
-    held_by = models.CharField(_("Held by"), max_length=60, help_text=_("e.g. the district congress standing committee"))
+    held_by = models.CharField(
+        _("Held by"), max_length=60, help_text=_("e.g. the district congress standing committee")
+    )
     review = models.ForeignKey(
         CredentialsReview,
         on_delete=models.SET_NULL,
@@ -393,7 +411,9 @@ class ByElection(models.Model):
 class ByElectionResult(models.Model):
     """A deputy elected at a by-election; serving once the review is approved."""
 
-    by_election = models.ForeignKey(ByElection, on_delete=models.CASCADE, related_name="results", verbose_name=_("By-election"))
+    by_election = models.ForeignKey(
+        ByElection, on_delete=models.CASCADE, related_name="results", verbose_name=_("By-election")
+    )
     deputy = models.OneToOneField(
         Deputy, on_delete=models.PROTECT, related_name="by_election_result", verbose_name=_("Elected deputy")
     )
@@ -431,7 +451,9 @@ class Activity(models.Model):
         STATION = "station", _("Station reception")
         OTHER = "other", _("Other")
 
-    congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="activities", verbose_name=_("Congress"))
+    congress = models.ForeignKey(
+        Congress, on_delete=models.PROTECT, related_name="activities", verbose_name=_("Congress")
+    )
     kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices, db_index=True)
     title = models.CharField(_("Title"), max_length=200)
     start_date = models.DateField(_("Start date"), db_index=True)
@@ -439,14 +461,25 @@ class Activity(models.Model):
     place = models.CharField(_("Place"), max_length=200, blank=True)
     organiser = models.CharField(_("Organising body"), max_length=100)
     organiser_unit = models.ForeignKey(
-        "accounts.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="activities",
+        "accounts.Unit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
         verbose_name=_("Organising unit"),
     )
     group = models.ForeignKey(
-        DeputyGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities", verbose_name=_("Deputy group")
+        DeputyGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("Deputy group"),
     )
     recorder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="activities_to_record",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="activities_to_record",
         verbose_name=_("Responsible for attendance"),
         help_text=_("Whoever organises records it: this person records who came."),
     )
@@ -487,11 +520,17 @@ class Participation(models.Model):
         SPEAKER = "speaker", _("Speaker")
         OBSERVER = "observer", _("Observer")
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="participations", verbose_name=_("Activity"))
-    deputy = models.ForeignKey(Deputy, on_delete=models.PROTECT, related_name="participations", verbose_name=_("Deputy"))
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="participations", verbose_name=_("Activity")
+    )
+    deputy = models.ForeignKey(
+        Deputy, on_delete=models.PROTECT, related_name="participations", verbose_name=_("Deputy")
+    )
     role = models.CharField(_("Role"), max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.INVITED)
-    reason = models.CharField(_("Reason"), max_length=200, blank=True, help_text=_("Why the deputy declined or was excused."))
+    reason = models.CharField(
+        _("Reason"), max_length=200, blank=True, help_text=_("Why the deputy declined or was excused.")
+    )
     walk_in = models.BooleanField(_("Came without invitation"), default=False)
     # Copied from the activity so that counts per year use one covering index, not a join.
     activity_date = models.DateField(_("Activity date"))
@@ -499,7 +538,12 @@ class Participation(models.Model):
     responded_at = models.DateTimeField(_("Answered at"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("Recorded at"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Recorded by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Recorded by"),
     )
 
     class Meta:
@@ -508,12 +552,12 @@ class Participation(models.Model):
         ordering = ["activity", "deputy__name"]
         constraints = [
             models.UniqueConstraint(fields=["activity", "deputy"], name="participation_once_per_activity"),
-            models.CheckConstraint(
-                condition=~Q(status="declined") | ~Q(reason=""), name="declined_needs_reason"
-            ),
+            models.CheckConstraint(condition=~Q(status="declined") | ~Q(reason=""), name="declined_needs_reason"),
         ]
         indexes = [
-            models.Index(fields=["deputy", "activity_date", "activity_kind", "status"], name="participation_archive_idx"),
+            models.Index(
+                fields=["deputy", "activity_date", "activity_kind", "status"], name="participation_archive_idx"
+            ),
             models.Index(fields=["activity", "status"], name="participation_activity_idx"),
         ]
 
@@ -543,7 +587,12 @@ class DutyReport(models.Model):
     result = models.CharField(_("Evaluation"), max_length=20, choices=Result.choices, blank=True, default="")
     evaluation_note = models.TextField(_("Evaluation note"), blank=True)
     activity = models.OneToOneField(
-        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="duty_report", verbose_name=_("Activity")
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duty_report",
+        verbose_name=_("Activity"),
     )
 
     class Meta:
@@ -558,8 +607,12 @@ class DutyReport(models.Model):
 class SpecialSupervisor(models.Model):
     """A deputy appointed special supervisor (特约监督员) by a body, for a period."""
 
-    deputy = models.ForeignKey(Deputy, on_delete=models.PROTECT, related_name="supervisor_posts", verbose_name=_("Deputy"))
-    body = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="special_supervisors", verbose_name=_("Appointing body"))
+    deputy = models.ForeignKey(
+        Deputy, on_delete=models.PROTECT, related_name="supervisor_posts", verbose_name=_("Deputy")
+    )
+    body = models.ForeignKey(
+        "accounts.Unit", on_delete=models.PROTECT, related_name="special_supervisors", verbose_name=_("Appointing body")
+    )
     title = models.CharField(_("Title"), max_length=60, default="特约监督员")
     start_date = models.DateField(_("From"))
     end_date = models.DateField(_("Until"), null=True, blank=True)
@@ -570,7 +623,8 @@ class SpecialSupervisor(models.Model):
         ordering = ["-start_date", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")), name="supervisor_dates_ordered"
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="supervisor_dates_ordered",
             )
         ]
 
@@ -597,7 +651,12 @@ class DeputyLetter(models.Model):
     content = models.TextField(_("Content"))
     received_on = models.DateField(_("Received on"))
     body = models.ForeignKey(
-        "accounts.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="deputy_letters", verbose_name=_("Sent to")
+        "accounts.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deputy_letters",
+        verbose_name=_("Sent to"),
     )
     forwarded_on = models.DateField(_("Forwarded on"), null=True, blank=True)
     reply_due = models.DateField(_("Reply due"), null=True, blank=True)
@@ -605,7 +664,9 @@ class DeputyLetter(models.Model):
     replied_on = models.DateField(_("Replied on"), null=True, blank=True)
     feedback = models.CharField(_("Deputy's feedback"), max_length=20, choices=Feedback.choices, blank=True)
     feedback_note = models.TextField(_("Feedback note"), blank=True)
-    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
 
     class Meta:
@@ -620,7 +681,9 @@ class DeputyLetter(models.Model):
 class GroupActivityPlan(models.Model):
     """A deputy group's yearly activity plan (national and provincial groups, item 7)."""
 
-    group = models.ForeignKey(DeputyGroup, on_delete=models.CASCADE, related_name="plans", verbose_name=_("Deputy group"))
+    group = models.ForeignKey(
+        DeputyGroup, on_delete=models.CASCADE, related_name="plans", verbose_name=_("Deputy group")
+    )
     year = models.PositiveSmallIntegerField(_("Year"))
     content = models.TextField(_("Plan"))
     planned_activities = models.PositiveSmallIntegerField(_("Activities planned"), default=0)
@@ -641,7 +704,11 @@ class PerformanceAssistant(models.Model):
     deputy = models.ForeignKey(Deputy, on_delete=models.PROTECT, related_name="assistants", verbose_name=_("Deputy"))
     name = models.CharField(_("Name"), max_length=30)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assisted_deputies",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assisted_deputies",
         verbose_name=_("Login account"),
     )
     employer = models.CharField(_("Employer and position"), max_length=120, blank=True)

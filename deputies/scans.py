@@ -61,7 +61,9 @@ def activity_day_before(now) -> int:
             body=_("%(place)s. %(hint)s")
             % {
                 "place": p.activity.place or p.activity.organiser,
-                "hint": _("You have not answered the invitation yet.") if p.status == Participation.Status.INVITED else "",
+                "hint": _("You have not answered the invitation yet.")
+                if p.status == Participation.Status.INVITED
+                else "",
             },
             url="/portal/activities/",
         ):
@@ -78,7 +80,9 @@ def letter_deadlines(now) -> int:
         reply_due__lte=today + datetime.timedelta(days=LETTER_DUE_SOON_DAYS),
         reply_due__gte=today,
     ).select_related("body")
-    overdue = DeputyLetter.objects.filter(status=DeputyLetter.Status.FORWARDED, reply_due__lt=today).select_related("body")
+    overdue = DeputyLetter.objects.filter(status=DeputyLetter.Status.FORWARDED, reply_due__lt=today).select_related(
+        "body"
+    )
     for letter, key, title in [
         *((x, "due-soon", _("Reply due on %(date)s: %(subject)s")) for x in soon),
         *((x, "overdue", _("Reply overdue since %(date)s: %(subject)s")) for x in overdue),
@@ -131,6 +135,7 @@ def overdue_for_staff(user, now) -> list[str]:
     ).order_by("reply_due")[:50]
     for letter in letters:
         lines.append(
-            _("Deputy's letter unanswered: %(subject)s (due %(date)s)") % {"subject": letter.subject, "date": letter.reply_due}
+            _("Deputy's letter unanswered: %(subject)s (due %(date)s)")
+            % {"subject": letter.subject, "date": letter.reply_due}
         )
     return lines

@@ -61,18 +61,12 @@ def serving_count(*, congress_id: int, term_id: int) -> int:
 # --- The performance archive (履职档案): a query over the activity ledger ---------------------
 
 
-
-
 P = Participation.Status
 
 
 def archive_deputy_get_for_actor(*, actor, deputy_id: int) -> Deputy:
     """The deputy whose archive the actor may open: their own, or any in a staff member's scope."""
-    deputy = (
-        Deputy.objects.select_related("congress", "term", "electoral_unit", "user")
-        .filter(pk=deputy_id)
-        .first()
-    )
+    deputy = Deputy.objects.select_related("congress", "term", "electoral_unit", "user").filter(pk=deputy_id).first()
     if deputy is None:
         raise Http404
     if deputy.user_id is not None and deputy.user_id == actor.pk:
@@ -170,7 +164,9 @@ def archive_list_for_staff(
         qs = qs.filter(is_grassroots=grassroots)
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(employer__contains=q))
-    return ArchiveRows(base=qs, year=year, order=order if order in ARCHIVE_ORDERINGS else "name", no_activity=no_activity)
+    return ArchiveRows(
+        base=qs, year=year, order=order if order in ARCHIVE_ORDERINGS else "name", no_activity=no_activity
+    )
 
 
 COUNT_FIELDS = ("attended_year", "attended_term", "absent_year")

@@ -88,13 +88,17 @@ def _sync_user_roles(deputy: Deputy) -> None:
         transaction.on_commit(lambda: user_sync_roles(user=deputy.user))
 
 
-def deputy_suspend(*, actor, deputy: Deputy, reason: str, effective_date: datetime.date, note: str = "") -> StatusChange:
+def deputy_suspend(
+    *, actor, deputy: Deputy, reason: str, effective_date: datetime.date, note: str = ""
+) -> StatusChange:
     """Suspend a serving deputy (Deputies Law art. 61): custody, or a sentence without loss of rights."""
     require_roster_editor(actor, deputy.congress_id)
     if reason not in SUSPENSION_REASONS:
         raise InvalidTransition(_("That is not a ground for suspension."))
     with transaction.atomic():
-        return _transition(actor=actor, deputy=deputy, kind=K.SUSPEND, effective_date=effective_date, reason=reason, note=note)
+        return _transition(
+            actor=actor, deputy=deputy, kind=K.SUSPEND, effective_date=effective_date, reason=reason, note=note
+        )
 
 
 def deputy_resume(*, actor, deputy: Deputy, effective_date: datetime.date, note: str = "") -> StatusChange:
@@ -115,7 +119,9 @@ def deputy_terminate(*, actor, deputy: Deputy, reason: str, effective_date: date
     if effective_date > timezone.localdate():
         raise InvalidTransition(_("The termination date cannot be in the future."))
     with transaction.atomic():
-        _transition(actor=actor, deputy=deputy, kind=K.TERMINATE, effective_date=effective_date, reason=reason, note=note)
+        _transition(
+            actor=actor, deputy=deputy, kind=K.TERMINATE, effective_date=effective_date, reason=reason, note=note
+        )
         # A standing-committee seat ends with the mandate.
         StandingCommitteeMember.objects.filter(deputy=deputy, end_date__isnull=True).update(end_date=effective_date)
         vacancy = Vacancy.objects.create(
@@ -184,14 +190,20 @@ def credentials_review_approve(*, actor, review: CredentialsReview, approved_on:
         results = ByElectionResult.objects.filter(by_election__review=review).select_related("deputy", "vacancy")
         confirmed = 0
         for result in results:
-            _transition(actor=actor, deputy=result.deputy, kind=K.CONFIRM, effective_date=approved_on,
-                        note=_("Credentials review report: %(title)s") % {"title": review.title})
+            _transition(
+                actor=actor,
+                deputy=result.deputy,
+                kind=K.CONFIRM,
+                effective_date=approved_on,
+                note=_("Credentials review report: %(title)s") % {"title": review.title},
+            )
             Vacancy.objects.filter(pk=result.vacancy_id, status=Vacancy.Status.OPEN).update(
                 status=Vacancy.Status.FILLED, filled_by=result.deputy, filled_on=approved_on, reported_in=review
             )
             # The new deputy joins the deputy group of their electoral unit.
             for group in DeputyGroup.objects.filter(
-                term_id=result.deputy.term_id, electoral_unit_id=result.deputy.electoral_unit_id,
+                term_id=result.deputy.term_id,
+                electoral_unit_id=result.deputy.electoral_unit_id,
                 kind=DeputyGroup.Kind.DEPUTY_GROUP,
             ):
                 group.members.add(result.deputy)
@@ -384,8 +396,12 @@ def attendance_record(*, actor, activity: Activity, marks: dict, walk_ins=(), to
                 already.add(d.pk)
                 new.append(
                     Participation(
-                        activity=activity, deputy=d, status=P.ATTENDED, walk_in=True,
-                        activity_date=activity.start_date, activity_kind=activity.kind,
+                        activity=activity,
+                        deputy=d,
+                        status=P.ATTENDED,
+                        walk_in=True,
+                        activity_date=activity.start_date,
+                        activity_kind=activity.kind,
                     )
                 )
         if errors:
@@ -418,8 +434,9 @@ def letter_forward(*, actor, letter: DeputyLetter, body, forwarded_on: datetime.
         )
         if not updated:
             raise InvalidTransition(_("This matter has already been forwarded."))
-        _notify_unit_officers(body, letter, key="forwarded",
-                              title=_("A deputy's matter to answer by %(date)s") % {"date": reply_due})
+        _notify_unit_officers(
+            body, letter, key="forwarded", title=_("A deputy's matter to answer by %(date)s") % {"date": reply_due}
+        )
     letter.refresh_from_db()
     return letter
 
@@ -440,9 +457,13 @@ def letter_reply(*, actor, letter: DeputyLetter, reply: str, replied_on: datetim
         if not updated:
             raise InvalidTransition(_("Only a forwarded matter can be answered."))
         if letter.deputy.user_id:
-            notify(letter.deputy.user, key=f"letter:{letter.pk}:replied",
-                   title=_("Reply received: %(subject)s") % {"subject": letter.subject},
-                   body=_("Please tell us whether you are satisfied with the reply."), url="/portal/archive/")
+            notify(
+                letter.deputy.user,
+                key=f"letter:{letter.pk}:replied",
+                title=_("Reply received: %(subject)s") % {"subject": letter.subject},
+                body=_("Please tell us whether you are satisfied with the reply."),
+                url="/portal/archive/",
+            )
     letter.refresh_from_db()
     return letter
 

@@ -48,7 +48,10 @@ def staff_dashboard(*, actor) -> dict:
     figures = {
         "to_review": scoped(Suggestion.objects.filter(status=Suggestion.Status.SUBMITTED), "congress_id").count(),
         **handling.aggregate(
-            overdue=Count("pk", filter=Q(status__in=[Assignment.Status.ASSIGNED, Assignment.Status.REHANDLING], deadline__lt=today)),
+            overdue=Count(
+                "pk",
+                filter=Q(status__in=[Assignment.Status.ASSIGNED, Assignment.Status.REHANDLING], deadline__lt=today),
+            ),
             reassign_requests=Count("pk", filter=Q(status=Assignment.Status.REASSIGN_REQUESTED)),
         ),
         "attendance_open": scoped(
@@ -56,7 +59,8 @@ def staff_dashboard(*, actor) -> dict:
             "congress_id",
         ).count(),
         "letters_overdue": scoped(
-            DeputyLetter.objects.filter(status=DeputyLetter.Status.FORWARDED, reply_due__lt=today), "deputy__congress_id"
+            DeputyLetter.objects.filter(status=DeputyLetter.Status.FORWARDED, reply_due__lt=today),
+            "deputy__congress_id",
         ).count(),
         "open_vacancies": scoped(
             Vacancy.objects.filter(status=Vacancy.Status.OPEN, term__is_current=True), "term__congress_id"
@@ -64,14 +68,16 @@ def staff_dashboard(*, actor) -> dict:
     }
     # Work plan item 2: every grassroots deputy attends an SC meeting at least once in the term.
     grassroots = scoped(
-        Deputy.objects.filter(term__is_current=True, status=Deputy.Status.SERVING, is_grassroots=True,
-                              congress__level="city"),
+        Deputy.objects.filter(
+            term__is_current=True, status=Deputy.Status.SERVING, is_grassroots=True, congress__level="city"
+        ),
         "congress_id",
     )
     coverage = grassroots.aggregate(
         total=Count("pk", distinct=True),
         covered=Count(
-            "pk", distinct=True,
+            "pk",
+            distinct=True,
             filter=Q(participations__activity_kind="sc_meeting", participations__status=Participation.Status.ATTENDED),
         ),
     )

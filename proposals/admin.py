@@ -81,14 +81,42 @@ class AssignmentInline(ReadOnlyInline):
 class SuggestionAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
     """Read-mostly: the workflow runs in the office pages; actions here call the same services."""
 
-    list_display = ["number_display", "title", "kind", "lead_deputy", "session", "status", "entered_by_staff", "published"]
+    list_display = [
+        "number_display",
+        "title",
+        "kind",
+        "lead_deputy",
+        "session",
+        "status",
+        "entered_by_staff",
+        "published",
+    ]
     list_filter = ["status", "kind", "session", "field", "published", "entered_by_staff"]
     search_fields = ["title", "lead_deputy__name"]
     list_select_related = ["lead_deputy", "session"]
     readonly_fields = [
-        "congress", "session", "kind", "title", "body", "field", "lead_deputy", "status", "number", "number_series",
-        "is_broad", "entered_by_staff", "created_by", "created_at", "updated_at", "submitted_at", "accepted_at",
-        "return_reason", "converted_from_motion", "merged_into", "published", "published_at",
+        "congress",
+        "session",
+        "kind",
+        "title",
+        "body",
+        "field",
+        "lead_deputy",
+        "status",
+        "number",
+        "number_series",
+        "is_broad",
+        "entered_by_staff",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "accepted_at",
+        "return_reason",
+        "converted_from_motion",
+        "merged_into",
+        "published",
+        "published_at",
     ]
     exclude = ["search_text"]
     inlines = [CoSignerInline, AssignmentInline, EventInline]
@@ -111,24 +139,38 @@ class SuggestionAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
                 func(suggestion)
                 done += 1
             except (InvalidTransition, NotAllowed) as exc:
-                self.message_user(request, f"{suggestion.title}: {' '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR)
+                self.message_user(
+                    request, f"{suggestion.title}: {' '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR
+                )
         if done:
             self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
 
     @admin.action(description=_("Accept the selected items (numbered in order)"))
     def accept(self, request, queryset):
-        self._run(request, queryset.order_by("submitted_at", "pk"),
-                  lambda s: services.suggestion_accept(actor=request.user, suggestion=s), _("%(n)d accepted."))
+        self._run(
+            request,
+            queryset.order_by("submitted_at", "pk"),
+            lambda s: services.suggestion_accept(actor=request.user, suggestion=s),
+            _("%(n)d accepted."),
+        )
 
     @admin.action(description=_("Publish the selected items"))
     def publish(self, request, queryset):
-        self._run(request, queryset, lambda s: services.suggestion_set_published(actor=request.user, suggestion=s, published=True),
-                  _("%(n)d published."))
+        self._run(
+            request,
+            queryset,
+            lambda s: services.suggestion_set_published(actor=request.user, suggestion=s, published=True),
+            _("%(n)d published."),
+        )
 
     @admin.action(description=_("Withdraw the selected items from the public pages"))
     def unpublish(self, request, queryset):
-        self._run(request, queryset, lambda s: services.suggestion_set_published(actor=request.user, suggestion=s, published=False),
-                  _("%(n)d withdrawn."))
+        self._run(
+            request,
+            queryset,
+            lambda s: services.suggestion_set_published(actor=request.user, suggestion=s, published=False),
+            _("%(n)d withdrawn."),
+        )
 
 
 @admin.register(Attachment)

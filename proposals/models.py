@@ -47,9 +47,15 @@ class ReplyCategory(models.Model):
 class TopicGuide(models.Model):
     """The topic guide (选题指引) published before a session."""
 
-    congress = models.ForeignKey("deputies.Congress", on_delete=models.PROTECT, related_name="topic_guides", verbose_name=_("Congress"))
+    congress = models.ForeignKey(
+        "deputies.Congress", on_delete=models.PROTECT, related_name="topic_guides", verbose_name=_("Congress")
+    )
     session = models.ForeignKey(
-        "deputies.CongressSession", on_delete=models.PROTECT, null=True, blank=True, related_name="topic_guides",
+        "deputies.CongressSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="topic_guides",
         verbose_name=_("Session"),
     )
     title = models.CharField(_("Title"), max_length=200)
@@ -83,15 +89,24 @@ class Suggestion(models.Model):
         CLOSED = "closed", _("Closed")
         MERGED = "merged", _("Merged")
 
-    congress = models.ForeignKey("deputies.Congress", on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("Congress"))
+    congress = models.ForeignKey(
+        "deputies.Congress", on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("Congress")
+    )
     session = models.ForeignKey(
-        "deputies.CongressSession", on_delete=models.PROTECT, null=True, blank=True, related_name="suggestions",
-        verbose_name=_("Session"), help_text=_("Empty: submitted between sessions."),
+        "deputies.CongressSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("Session"),
+        help_text=_("Empty: submitted between sessions."),
     )
     kind = models.CharField(_("Kind"), max_length=12, choices=Kind.choices, default=Kind.SUGGESTION)
     title = models.CharField(_("Title"), max_length=200)
     body = models.TextField(_("Text"))
-    field = models.ForeignKey(Field, on_delete=models.PROTECT, null=True, blank=True, related_name="suggestions", verbose_name=_("Field"))
+    field = models.ForeignKey(
+        Field, on_delete=models.PROTECT, null=True, blank=True, related_name="suggestions", verbose_name=_("Field")
+    )
     lead_deputy = models.ForeignKey(
         "deputies.Deputy", on_delete=models.PROTECT, related_name="led_suggestions", verbose_name=_("Lead deputy")
     )
@@ -100,10 +115,14 @@ class Suggestion(models.Model):
     number = models.PositiveIntegerField(_("Number"), null=True, blank=True)
     number_series = models.CharField(_("Number series"), max_length=40, blank=True)
     is_broad = models.BooleanField(
-        _("Broad or hard case"), default=False, help_text=_("Reply within 6 months instead of 3 (Deputies Law art. 51)."),
+        _("Broad or hard case"),
+        default=False,
+        help_text=_("Reply within 6 months instead of 3 (Deputies Law art. 51)."),
     )
     entered_by_staff = models.BooleanField(_("Entered by staff for the deputy"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Created by")
+    )
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
     updated_at = models.DateTimeField(_("Updated"), default=timezone.now)
     submitted_at = models.DateTimeField(_("Submitted at"), null=True, blank=True)
@@ -111,7 +130,12 @@ class Suggestion(models.Model):
     return_reason = models.TextField(_("Reason for return"), blank=True)
     converted_from_motion = models.BooleanField(_("Converted from a motion"), default=False)
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_items", verbose_name=_("Merged into")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_items",
+        verbose_name=_("Merged into"),
     )
     published = models.BooleanField(_("Published"), default=False, db_index=True)
     published_at = models.DateTimeField(_("Published at"), null=True, blank=True, db_index=True)
@@ -125,7 +149,8 @@ class Suggestion(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["congress", "number_series", "number"], condition=Q(number__isnull=False),
+                fields=["congress", "number_series", "number"],
+                condition=Q(number__isnull=False),
                 name="suggestion_number_unique",
             ),
         ]
@@ -162,8 +187,12 @@ class CoSigner(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         DECLINED = "declined", _("Declined")
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="cosigners", verbose_name=_("Suggestion"))
-    deputy = models.ForeignKey("deputies.Deputy", on_delete=models.PROTECT, related_name="cosigned", verbose_name=_("Deputy"))
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="cosigners", verbose_name=_("Suggestion")
+    )
+    deputy = models.ForeignKey(
+        "deputies.Deputy", on_delete=models.PROTECT, related_name="cosigned", verbose_name=_("Deputy")
+    )
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.INVITED)
     responded_at = models.DateTimeField(_("Answered at"), null=True, blank=True)
 
@@ -183,8 +212,12 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("Suggestion"))
-    reply = models.ForeignKey("Reply", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments", verbose_name=_("Reply"))
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("Suggestion")
+    )
+    reply = models.ForeignKey(
+        "Reply", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments", verbose_name=_("Reply")
+    )
     file = models.FileField(_("File"), upload_to=attachment_path, max_length=200)
     token = models.CharField(max_length=32, editable=False)
     extension = models.CharField(max_length=8, editable=False)
@@ -192,7 +225,9 @@ class Attachment(models.Model):
     content_type = models.CharField(_("Type"), max_length=100)
     size = models.PositiveIntegerField(_("Size"))
     public = models.BooleanField(_("Cleared for publication"), default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Uploaded by"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Uploaded by")
+    )
     uploaded_at = models.DateTimeField(_("Uploaded at"), default=timezone.now)
 
     class Meta:
@@ -207,11 +242,15 @@ class Attachment(models.Model):
 class SuggestionEvent(models.Model):
     """One row per transition: the audit log and the timeline the deputy sees."""
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events", verbose_name=_("Suggestion"))
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="events", verbose_name=_("Suggestion")
+    )
     action = models.CharField(_("Action"), max_length=30)
     from_status = models.CharField(_("From"), max_length=12, choices=Suggestion.Status.choices, blank=True)
     to_status = models.CharField(_("To"), max_length=12, choices=Suggestion.Status.choices, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("Actor"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("Actor")
+    )
     note = models.TextField(_("Note"), blank=True)
     created_at = models.DateTimeField(_("Time"), default=timezone.now)
 
@@ -247,10 +286,16 @@ class Assignment(models.Model):
         REHANDLING = "rehandling", _("Being handled again")
         DONE = "done", _("Done")
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("Suggestion"))
-    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="assignments", verbose_name=_("Unit"))
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("Suggestion")
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit", on_delete=models.PROTECT, related_name="assignments", verbose_name=_("Unit")
+    )
     role = models.CharField(_("Role"), max_length=10, choices=Role.choices, default=Role.LEAD)
-    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.ASSIGNED, db_index=True)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.ASSIGNED, db_index=True
+    )
     pre_assignment = models.BooleanField(_("Pre-assignment during the session"), default=False)
     assigned_on = models.DateField(_("Assigned on"))
     reassign_window_ends = models.DateField(_("Re-assignment requests until"))
@@ -258,7 +303,9 @@ class Assignment(models.Model):
     reassign_reason = models.TextField(_("Reason for re-assignment request"), blank=True)
     received_at = models.DateTimeField(_("Received at"), null=True, blank=True)
     first_replied_on = models.DateField(_("First replied on"), null=True, blank=True)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Assigned by"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Assigned by")
+    )
 
     class Meta:
         verbose_name = _("Assignment")
@@ -290,14 +337,22 @@ class ContactLog(models.Model):
         VIDEO = "video", _("Video call")
         SITE = "site", _("On-site inspection")
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("Assignment"))
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("Assignment")
+    )
     stage = models.CharField(_("Stage"), max_length=8, choices=Stage.choices)
     method = models.CharField(_("Method"), max_length=8, choices=Method.choices)
     contacted_on = models.DateField(_("Date"))
     note = models.TextField(_("What was discussed"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Recorded by")
+    )
     activity = models.ForeignKey(
-        "deputies.Activity", on_delete=models.SET_NULL, null=True, blank=True, related_name="suggestion_contacts",
+        "deputies.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestion_contacts",
         verbose_name=_("Activity"),
     )
 
@@ -311,13 +366,19 @@ class ContactLog(models.Model):
 
 
 class Reply(models.Model):
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="replies", verbose_name=_("Assignment"))
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="replies", verbose_name=_("Assignment")
+    )
     round = models.PositiveSmallIntegerField(_("Round"), default=1)
-    category = models.ForeignKey(ReplyCategory, on_delete=models.PROTECT, related_name="replies", verbose_name=_("Category"))
+    category = models.ForeignKey(
+        ReplyCategory, on_delete=models.PROTECT, related_name="replies", verbose_name=_("Category")
+    )
     text = models.TextField(_("Reply text"))
     signer = models.CharField(_("Signed by"), max_length=40)
     replied_on = models.DateField(_("Reply date"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Entered by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Entered by")
+    )
     created_at = models.DateTimeField(_("Entered at"), default=timezone.now)
     on_time = models.BooleanField(_("On time"), default=True)
 
@@ -340,10 +401,14 @@ class Rating(models.Model):
         UNSATISFIED = "unsatisfied", _("Unsatisfied")
 
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("Reply"))
-    deputy = models.ForeignKey("deputies.Deputy", on_delete=models.PROTECT, related_name="ratings", verbose_name=_("Deputy"))
+    deputy = models.ForeignKey(
+        "deputies.Deputy", on_delete=models.PROTECT, related_name="ratings", verbose_name=_("Deputy")
+    )
     value = models.CharField(_("Rating"), max_length=20, choices=Value.choices)
     comment = models.TextField(_("Comment"), blank=True)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Rated by"))
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Rated by")
+    )
     rated_at = models.DateTimeField(_("Rated at"), default=timezone.now)
 
     class Meta:
@@ -379,10 +444,14 @@ class Commitment(models.Model):
 
 
 class CommitmentProgress(models.Model):
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="progress", verbose_name=_("Commitment"))
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="progress", verbose_name=_("Commitment")
+    )
     reported_on = models.DateField(_("Date"))
     note = models.TextField(_("Progress"))
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Reported by"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Reported by")
+    )
 
     class Meta:
         verbose_name = _("Commitment progress")
@@ -396,10 +465,14 @@ class CommitmentProgress(models.Model):
 class KeySupervision(models.Model):
     """Key supervision (重点督办) chosen by the chairpersons' meeting."""
 
-    suggestion = models.OneToOneField(Suggestion, on_delete=models.CASCADE, related_name="key_supervision", verbose_name=_("Suggestion"))
+    suggestion = models.OneToOneField(
+        Suggestion, on_delete=models.CASCADE, related_name="key_supervision", verbose_name=_("Suggestion")
+    )
     year = models.PositiveSmallIntegerField(_("Year"))
     sc_leader = models.ForeignKey(
-        "deputies.StandingCommitteeMember", on_delete=models.PROTECT, related_name="key_supervisions",
+        "deputies.StandingCommitteeMember",
+        on_delete=models.PROTECT,
+        related_name="key_supervisions",
         verbose_name=_("Leading SC leader"),
     )
     government_leader = models.CharField(_("Government leader in charge"), max_length=60)
@@ -416,10 +489,14 @@ class KeySupervision(models.Model):
 
 
 class KeySupervisionProgress(models.Model):
-    supervision = models.ForeignKey(KeySupervision, on_delete=models.CASCADE, related_name="progress", verbose_name=_("Key supervision"))
+    supervision = models.ForeignKey(
+        KeySupervision, on_delete=models.CASCADE, related_name="progress", verbose_name=_("Key supervision")
+    )
     reported_on = models.DateField(_("Date"))
     note = models.TextField(_("Progress"))
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Reported by"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Reported by")
+    )
 
     class Meta:
         verbose_name = _("Key supervision progress")
@@ -455,12 +532,20 @@ class Award(models.Model):
         ADVANCED_UNIT = "unit", _("Advanced handling unit")
         ADVANCED_PERSON = "person", _("Advanced individual")
 
-    congress = models.ForeignKey("deputies.Congress", on_delete=models.PROTECT, related_name="awards", verbose_name=_("Congress"))
+    congress = models.ForeignKey(
+        "deputies.Congress", on_delete=models.PROTECT, related_name="awards", verbose_name=_("Congress")
+    )
     year = models.PositiveSmallIntegerField(_("Year"))
     kind = models.CharField(_("Kind"), max_length=12, choices=Kind.choices)
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.PROTECT, null=True, blank=True, related_name="awards", verbose_name=_("Suggestion"))
-    reply = models.ForeignKey(Reply, on_delete=models.PROTECT, null=True, blank=True, related_name="awards", verbose_name=_("Reply"))
-    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="awards", verbose_name=_("Unit"))
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.PROTECT, null=True, blank=True, related_name="awards", verbose_name=_("Suggestion")
+    )
+    reply = models.ForeignKey(
+        Reply, on_delete=models.PROTECT, null=True, blank=True, related_name="awards", verbose_name=_("Reply")
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="awards", verbose_name=_("Unit")
+    )
     person_name = models.CharField(_("Person"), max_length=40, blank=True)
     citation = models.CharField(_("Citation"), max_length=200, blank=True)
 

@@ -134,8 +134,15 @@ def _reindex(suggestion: Suggestion) -> None:
 
 
 def suggestion_create(
-    *, actor, lead_deputy: Deputy, title: str, body: str, kind: str = Suggestion.Kind.SUGGESTION,
-    field=None, session=None, on_behalf: bool = False,
+    *,
+    actor,
+    lead_deputy: Deputy,
+    title: str,
+    body: str,
+    kind: str = Suggestion.Kind.SUGGESTION,
+    field=None,
+    session=None,
+    on_behalf: bool = False,
 ) -> Suggestion:
     """A deputy drafts for themselves; staff may enter a paper suggestion for a deputy (marked and audited)."""
     if on_behalf:
@@ -155,17 +162,32 @@ def suggestion_create(
         raise ValidationError(errors)
     with transaction.atomic():
         suggestion = Suggestion.objects.create(
-            congress_id=lead_deputy.congress_id, session=session, kind=kind, title=title[:200], body=body,
-            field=field, lead_deputy=lead_deputy, created_by=actor, entered_by_staff=on_behalf,
+            congress_id=lead_deputy.congress_id,
+            session=session,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            field=field,
+            lead_deputy=lead_deputy,
+            created_by=actor,
+            entered_by_staff=on_behalf,
         )
-        _event(suggestion, "create", actor=actor, to_status=S.DRAFT,
-               note=_("Entered by staff on the deputy's behalf") if on_behalf else "")
+        _event(
+            suggestion,
+            "create",
+            actor=actor,
+            to_status=S.DRAFT,
+            note=_("Entered by staff on the deputy's behalf") if on_behalf else "",
+        )
     return suggestion
 
 
 def suggestion_update(*, actor, suggestion: Suggestion, **fields) -> Suggestion:
     """Edit a draft (or a returned item): only the lead deputy, or staff for a staff-entered one."""
-    if not (is_lead_deputy(actor, suggestion) or (suggestion.entered_by_staff and is_office_staff(actor, suggestion.congress_id))):
+    if not (
+        is_lead_deputy(actor, suggestion)
+        or (suggestion.entered_by_staff and is_office_staff(actor, suggestion.congress_id))
+    ):
         raise NotAllowed(_("Only the lead deputy may edit this draft."))
     allowed = {"title", "body", "kind", "field", "session"}
     if set(fields) - allowed:
@@ -203,10 +225,13 @@ def cosigner_invite(*, actor, suggestion: Suggestion, deputies) -> int:
                 continue
             invited.append(deputy.name)
             if deputy.user_id:
-                notify(deputy.user, key=f"suggestion:{suggestion.pk}:cosign:{deputy.pk}",
-                       title=_("Co-signing request: %(title)s") % {"title": suggestion.title},
-                       body=_("%(name)s asks you to co-sign.") % {"name": suggestion.lead_deputy.name},
-                       url=f"/portal/suggestions/{suggestion.pk}/")
+                notify(
+                    deputy.user,
+                    key=f"suggestion:{suggestion.pk}:cosign:{deputy.pk}",
+                    title=_("Co-signing request: %(title)s") % {"title": suggestion.title},
+                    body=_("%(name)s asks you to co-sign.") % {"name": suggestion.lead_deputy.name},
+                    url=f"/portal/suggestions/{suggestion.pk}/",
+                )
         if invited:
             _event(suggestion, "cosigners_invited", actor=actor, note="、".join(invited))
     return len(invited)
@@ -252,8 +277,14 @@ def attachment_add(*, actor, suggestion: Suggestion, upload, reply: Reply | None
         require_unit_officer(actor, reply.assignment)
     content_type, extension, safe_name = check_upload(upload)
     attachment = Attachment(
-        suggestion=suggestion, reply=reply, token=secrets.token_hex(16), extension=extension,
-        original_name=safe_name, content_type=content_type, size=upload.size, uploaded_by=actor,
+        suggestion=suggestion,
+        reply=reply,
+        token=secrets.token_hex(16),
+        extension=extension,
+        original_name=safe_name,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=actor,
     )
     attachment.file.save(f"{attachment.token}{extension}", upload, save=False)
     attachment.save()
@@ -266,7 +297,10 @@ def attachment_remove(*, actor, attachment: Attachment) -> None:
     if attachment.reply_id is not None or not is_lead_deputy(actor, suggestion):
         raise NotAllowed(_("Only the lead deputy may add attachments."))
     with transaction.atomic():
-        if Suggestion.objects.filter(pk=suggestion.pk).values_list("status", flat=True).first() not in workflow.EDITABLE:
+        if (
+            Suggestion.objects.filter(pk=suggestion.pk).values_list("status", flat=True).first()
+            not in workflow.EDITABLE
+        ):
             raise InvalidTransition(_("Attachments can be added while the item is a draft."))
         name = attachment.file.name
         attachment.delete()
@@ -283,7 +317,10 @@ def confirmed_cosigners(suggestion: Suggestion) -> int:
 
 def suggestion_submit(*, actor, suggestion: Suggestion) -> Suggestion:
     """Submit for review. A motion needs the legal minimum of co-signers (the lead counts)."""
-    if not (is_lead_deputy(actor, suggestion) or (suggestion.entered_by_staff and is_office_staff(actor, suggestion.congress_id))):
+    if not (
+        is_lead_deputy(actor, suggestion)
+        or (suggestion.entered_by_staff and is_office_staff(actor, suggestion.congress_id))
+    ):
         raise NotAllowed(_("Only the lead deputy may submit."))
     with transaction.atomic():
         if suggestion.kind == Suggestion.Kind.MOTION:
@@ -291,7 +328,9 @@ def suggestion_submit(*, actor, suggestion: Suggestion) -> Suggestion:
             have = confirmed_cosigners(suggestion) + 1
             if have < needed:
                 raise ValidationError(
-                    _("A motion needs at least %(needed)d deputies (the lead deputy included); %(have)d have confirmed.")
+                    _(
+                        "A motion needs at least %(needed)d deputies (the lead deputy included); %(have)d have confirmed."
+                    )
                     % {"needed": needed, "have": have}
                 )
         _transition(suggestion, "submit", actor=actor, submitted_at=timezone.now())
@@ -312,7 +351,9 @@ def _next_number(suggestion: Suggestion) -> tuple[str, int]:
         with translation.override(settings.LANGUAGE_CODE):
             series = _("%(year)d between sessions") % {"year": timezone.localdate().year}
     NumberCounter.objects.get_or_create(congress_id=suggestion.congress_id, series=series)
-    NumberCounter.objects.filter(congress_id=suggestion.congress_id, series=series).update(last_number=F("last_number") + 1)
+    NumberCounter.objects.filter(congress_id=suggestion.congress_id, series=series).update(
+        last_number=F("last_number") + 1
+    )
     number = NumberCounter.objects.get(congress_id=suggestion.congress_id, series=series).last_number
     return series, number
 
@@ -326,14 +367,24 @@ def suggestion_accept(*, actor, suggestion: Suggestion, broad: bool = False, not
         # If a concurrent acceptance wins, _transition below raises and the number is rolled back.
         series, number = _next_number(suggestion)
         _transition(
-            suggestion, "accept", actor=actor, note=note,
-            number=number, number_series=series, accepted_at=timezone.now(), is_broad=broad,
+            suggestion,
+            "accept",
+            actor=actor,
+            note=note,
+            number=number,
+            number_series=series,
+            accepted_at=timezone.now(),
+            is_broad=broad,
         )
         _reindex(suggestion)
         if suggestion.lead_deputy.user_id:
-            notify(suggestion.lead_deputy.user, key=f"suggestion:{suggestion.pk}:accepted",
-                   title=_("Accepted as %(number)s: %(title)s") % {"number": suggestion.number_label, "title": suggestion.title},
-                   url=f"/portal/suggestions/{suggestion.pk}/")
+            notify(
+                suggestion.lead_deputy.user,
+                key=f"suggestion:{suggestion.pk}:accepted",
+                title=_("Accepted as %(number)s: %(title)s")
+                % {"number": suggestion.number_label, "title": suggestion.title},
+                url=f"/portal/suggestions/{suggestion.pk}/",
+            )
     return suggestion
 
 
@@ -345,9 +396,13 @@ def suggestion_return(*, actor, suggestion: Suggestion, reason: str) -> Suggesti
     with transaction.atomic():
         _transition(suggestion, "return", actor=actor, note=reason, return_reason=reason)
         if suggestion.lead_deputy.user_id:
-            notify(suggestion.lead_deputy.user, key=f"suggestion:{suggestion.pk}:returned:{timezone.now():%Y%m%d%H%M%S}",
-                   title=_("Returned: %(title)s") % {"title": suggestion.title}, body=reason,
-                   url=f"/portal/suggestions/{suggestion.pk}/")
+            notify(
+                suggestion.lead_deputy.user,
+                key=f"suggestion:{suggestion.pk}:returned:{timezone.now():%Y%m%d%H%M%S}",
+                title=_("Returned: %(title)s") % {"title": suggestion.title},
+                body=reason,
+                url=f"/portal/suggestions/{suggestion.pk}/",
+            )
     return suggestion
 
 
@@ -357,8 +412,9 @@ def suggestion_convert_to_suggestion(*, actor, suggestion: Suggestion, note: str
     if suggestion.kind != Suggestion.Kind.MOTION:
         raise InvalidTransition(_("Only a motion can be turned into a suggestion."))
     with transaction.atomic():
-        _transition(suggestion, "convert", actor=actor, note=note,
-                    kind=Suggestion.Kind.SUGGESTION, converted_from_motion=True)
+        _transition(
+            suggestion, "convert", actor=actor, note=note, kind=Suggestion.Kind.SUGGESTION, converted_from_motion=True
+        )
     return suggestion
 
 
@@ -379,7 +435,11 @@ def suggestion_merge(*, actor, suggestion: Suggestion, into: Suggestion, note: s
 
 
 def suggestion_assign(
-    *, actor, suggestion: Suggestion, units_roles: list[tuple], assigned_on: datetime.date | None = None,
+    *,
+    actor,
+    suggestion: Suggestion,
+    units_roles: list[tuple],
+    assigned_on: datetime.date | None = None,
     pre_assignment: bool = False,
 ) -> list[Assignment]:
     """Assign to units with roles (lead, joint, assisting, separate). There is one lead at most."""
@@ -396,24 +456,39 @@ def suggestion_assign(
     created = []
     with transaction.atomic():
         _transition(
-            suggestion, "assign", actor=actor, note="、".join(f"{u}（{Assignment.Role(r).label}）" for u, r in units_roles)
+            suggestion,
+            "assign",
+            actor=actor,
+            note="、".join(f"{u}（{Assignment.Role(r).label}）" for u, r in units_roles),
         )
         for unit, role in units_roles:
             if unit.congress_id != suggestion.congress_id:
                 raise ValidationError(_("%(unit)s is not a unit of this congress.") % {"unit": unit})
             if suggestion.assignments.filter(unit=unit).exclude(status=A.WITHDRAWN).exists():
                 raise ValidationError(_("%(unit)s already handles this item.") % {"unit": unit})
-            created.append(Assignment.objects.create(
-                suggestion=suggestion, unit=unit, role=role, assigned_on=assigned_on, deadline=deadline,
-                reassign_window_ends=window, pre_assignment=pre_assignment, assigned_by=actor,
-            ))
+            created.append(
+                Assignment.objects.create(
+                    suggestion=suggestion,
+                    unit=unit,
+                    role=role,
+                    assigned_on=assigned_on,
+                    deadline=deadline,
+                    reassign_window_ends=window,
+                    pre_assignment=pre_assignment,
+                    assigned_by=actor,
+                )
+            )
         for assignment in created:
             for officer in assignment.unit.officers.filter(is_active=True):
-                notify(officer, key=f"assignment:{assignment.pk}:received",
-                       title=_("New assignment (%(role)s): %(title)s") % {"role": assignment.get_role_display(), "title": suggestion.title},
-                       body=_("Reply due on %(date)s; re-assignment may be requested until %(window)s.")
-                       % {"date": deadline, "window": window},
-                       url=f"/unit/assignments/{assignment.pk}/")
+                notify(
+                    officer,
+                    key=f"assignment:{assignment.pk}:received",
+                    title=_("New assignment (%(role)s): %(title)s")
+                    % {"role": assignment.get_role_display(), "title": suggestion.title},
+                    body=_("Reply due on %(date)s; re-assignment may be requested until %(window)s.")
+                    % {"date": deadline, "window": window},
+                    url=f"/unit/assignments/{assignment.pk}/",
+                )
     return created
 
 
@@ -445,7 +520,9 @@ def assignment_request_reassign(*, actor, assignment: Assignment, reason: str, t
     return assignment
 
 
-def assignment_decide_reassign(*, actor, assignment: Assignment, grant: bool, new_unit=None, note: str = "") -> Assignment | None:
+def assignment_decide_reassign(
+    *, actor, assignment: Assignment, grant: bool, new_unit=None, note: str = ""
+) -> Assignment | None:
     """Staff grant (the assignment is withdrawn; optionally a new unit takes it with fresh deadlines) or refuse."""
     suggestion = assignment.suggestion
     require_staff(actor, suggestion)
@@ -465,25 +542,37 @@ def assignment_decide_reassign(*, actor, assignment: Assignment, grant: bool, ne
                 raise ValidationError({"new_unit": _("%(unit)s is not a unit of this congress.") % {"unit": new_unit}})
             if suggestion.assignments.filter(unit=new_unit).exclude(status=A.WITHDRAWN).exists():
                 raise ValidationError({"new_unit": _("%(unit)s already handles this item.") % {"unit": new_unit}})
-            return suggestion_assign_after_reassign(actor=actor, suggestion=suggestion, unit=new_unit, role=assignment.role)
+            return suggestion_assign_after_reassign(
+                actor=actor, suggestion=suggestion, unit=new_unit, role=assignment.role
+            )
     return None
 
 
 def suggestion_assign_after_reassign(*, actor, suggestion, unit, role) -> Assignment:
     today = timezone.localdate()
     assignment = Assignment.objects.create(
-        suggestion=suggestion, unit=unit, role=role, assigned_on=today,
+        suggestion=suggestion,
+        unit=unit,
+        role=role,
+        assigned_on=today,
         deadline=reply_deadline(today, broad=suggestion.is_broad),
-        reassign_window_ends=add_workdays(today, settings.PROPOSALS_REASSIGN_WORKDAYS), assigned_by=actor,
+        reassign_window_ends=add_workdays(today, settings.PROPOSALS_REASSIGN_WORKDAYS),
+        assigned_by=actor,
     )
     for officer in unit.officers.filter(is_active=True):
-        notify(officer, key=f"assignment:{assignment.pk}:received",
-               title=_("New assignment (%(role)s): %(title)s") % {"role": assignment.get_role_display(), "title": suggestion.title},
-               url=f"/unit/assignments/{assignment.pk}/")
+        notify(
+            officer,
+            key=f"assignment:{assignment.pk}:received",
+            title=_("New assignment (%(role)s): %(title)s")
+            % {"role": assignment.get_role_display(), "title": suggestion.title},
+            url=f"/unit/assignments/{assignment.pk}/",
+        )
     return assignment
 
 
-def contact_log_add(*, actor, assignment: Assignment, stage: str, method: str, contacted_on: datetime.date, note: str) -> ContactLog:
+def contact_log_add(
+    *, actor, assignment: Assignment, stage: str, method: str, contacted_on: datetime.date, note: str
+) -> ContactLog:
     require_unit_officer(actor, assignment)
     note = clean_text(note)
     if not note:
@@ -504,7 +593,13 @@ def _required_assignments(suggestion):
 
 
 def reply_submit(
-    *, actor, assignment: Assignment, category: ReplyCategory, text: str, signer: str, replied_on: datetime.date,
+    *,
+    actor,
+    assignment: Assignment,
+    category: ReplyCategory,
+    text: str,
+    signer: str,
+    replied_on: datetime.date,
     commitments: list[tuple[str, datetime.date]] = (),
 ) -> Reply:
     """A unit replies (first time, or again after an unsatisfied rating). When every unit that must
@@ -530,12 +625,21 @@ def reply_submit(
         locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if locked.status not in {A.ASSIGNED, A.REHANDLING}:
             raise InvalidTransition(_("This assignment is not waiting for a reply."))
-        if suggestion.status not in workflow.HANDLING and Suggestion.objects.get(pk=suggestion.pk).status not in workflow.HANDLING:
+        if (
+            suggestion.status not in workflow.HANDLING
+            and Suggestion.objects.get(pk=suggestion.pk).status not in workflow.HANDLING
+        ):
             raise InvalidTransition(_("This item is not being handled."))
         round_ = locked.replies.count() + 1
         reply = Reply.objects.create(
-            assignment=locked, round=round_, category=category, text=text, signer=signer, replied_on=replied_on,
-            created_by=actor, on_time=replied_on <= locked.deadline,
+            assignment=locked,
+            round=round_,
+            category=category,
+            text=text,
+            signer=signer,
+            replied_on=replied_on,
+            created_by=actor,
+            on_time=replied_on <= locked.deadline,
         )
         for content, due in commitments:
             Commitment.objects.create(reply=reply, content=clean_text(content), due_date=due)
@@ -547,9 +651,13 @@ def reply_submit(
         if not pending:
             _transition(suggestion, "reply", actor=actor)
             if suggestion.lead_deputy.user_id:
-                notify(suggestion.lead_deputy.user, key=f"suggestion:{suggestion.pk}:replied:{round_}",
-                       title=_("Reply received: %(title)s") % {"title": suggestion.title},
-                       body=_("Please rate the reply in the portal."), url=f"/portal/suggestions/{suggestion.pk}/")
+                notify(
+                    suggestion.lead_deputy.user,
+                    key=f"suggestion:{suggestion.pk}:replied:{round_}",
+                    title=_("Reply received: %(title)s") % {"title": suggestion.title},
+                    body=_("Please rate the reply in the portal."),
+                    url=f"/portal/suggestions/{suggestion.pk}/",
+                )
         _reindex(suggestion)
     return reply
 
@@ -587,9 +695,14 @@ def reply_rate(*, actor, reply: Reply, value: str, comment: str = "") -> Rating:
             if status != S.REHANDLING:
                 _transition(suggestion, "rehandle", actor=actor, note=comment)
             for officer in assignment.unit.officers.filter(is_active=True):
-                notify(officer, key=f"assignment:{assignment.pk}:rehandle:{reply.round}",
-                       title=_("Unsatisfied: handle again by %(date)s: %(title)s") % {"date": new_deadline, "title": suggestion.title},
-                       body=comment, url=f"/unit/assignments/{assignment.pk}/")
+                notify(
+                    officer,
+                    key=f"assignment:{assignment.pk}:rehandle:{reply.round}",
+                    title=_("Unsatisfied: handle again by %(date)s: %(title)s")
+                    % {"date": new_deadline, "title": suggestion.title},
+                    body=comment,
+                    url=f"/unit/assignments/{assignment.pk}/",
+                )
         else:
             Assignment.objects.filter(pk=assignment.pk).update(status=A.DONE)
             # Every unit that must reply has a satisfied or basically satisfied latest reply.
@@ -625,30 +738,49 @@ def suggestion_set_published(*, actor, suggestion: Suggestion, published: bool) 
 # --- Commitments, key supervision ----------------------------------------------------------------
 
 
-def commitment_progress_add(*, actor, commitment: Commitment, note: str, fulfilled: bool = False,
-                            reported_on: datetime.date | None = None) -> CommitmentProgress:
+def commitment_progress_add(
+    *, actor, commitment: Commitment, note: str, fulfilled: bool = False, reported_on: datetime.date | None = None
+) -> CommitmentProgress:
     require_unit_officer(actor, commitment.reply.assignment)
     note = clean_text(note)
     if not note:
         raise ValidationError({"note": _("Describe the progress.")})
     reported_on = reported_on or timezone.localdate()
     with transaction.atomic():
-        if Commitment.objects.filter(pk=commitment.pk).values_list("status", flat=True).first() != Commitment.Status.OPEN:
+        if (
+            Commitment.objects.filter(pk=commitment.pk).values_list("status", flat=True).first()
+            != Commitment.Status.OPEN
+        ):
             raise InvalidTransition(_("This commitment is no longer open."))
-        progress = CommitmentProgress.objects.create(commitment=commitment, reported_on=reported_on, note=note, reported_by=actor)
+        progress = CommitmentProgress.objects.create(
+            commitment=commitment, reported_on=reported_on, note=note, reported_by=actor
+        )
         if fulfilled:
-            Commitment.objects.filter(pk=commitment.pk).update(status=Commitment.Status.FULFILLED, fulfilled_on=reported_on)
+            Commitment.objects.filter(pk=commitment.pk).update(
+                status=Commitment.Status.FULFILLED, fulfilled_on=reported_on
+            )
         suggestion = commitment.reply.assignment.suggestion
         _event(suggestion, "commitment_progress", actor=actor, note=note[:200])
         if suggestion.lead_deputy.user_id:
-            notify(suggestion.lead_deputy.user, key=f"commitment:{commitment.pk}:progress:{progress.pk}",
-                   title=_("Progress on a promise: %(title)s") % {"title": suggestion.title}, body=note,
-                   url=f"/portal/suggestions/{suggestion.pk}/")
+            notify(
+                suggestion.lead_deputy.user,
+                key=f"commitment:{commitment.pk}:progress:{progress.pk}",
+                title=_("Progress on a promise: %(title)s") % {"title": suggestion.title},
+                body=note,
+                url=f"/portal/suggestions/{suggestion.pk}/",
+            )
     return progress
 
 
-def key_supervision_select(*, actor, suggestion: Suggestion, sc_leader, government_leader: str, committee: str,
-                           selected_on: datetime.date | None = None) -> KeySupervision:
+def key_supervision_select(
+    *,
+    actor,
+    suggestion: Suggestion,
+    sc_leader,
+    government_leader: str,
+    committee: str,
+    selected_on: datetime.date | None = None,
+) -> KeySupervision:
     require_staff(actor, suggestion)
     if suggestion.status in {S.DRAFT, S.SUBMITTED, S.RETURNED, S.MERGED}:
         raise InvalidTransition(_("Only an accepted item can be chosen for key supervision."))
@@ -659,15 +791,20 @@ def key_supervision_select(*, actor, suggestion: Suggestion, sc_leader, governme
         raise InvalidTransition(_("This item is already under key supervision."))
     with transaction.atomic():
         supervision = KeySupervision.objects.create(
-            suggestion=suggestion, year=selected_on.year, sc_leader=sc_leader,
-            government_leader=clean_text(government_leader), committee=clean_text(committee), selected_on=selected_on,
+            suggestion=suggestion,
+            year=selected_on.year,
+            sc_leader=sc_leader,
+            government_leader=clean_text(government_leader),
+            committee=clean_text(committee),
+            selected_on=selected_on,
         )
         _event(suggestion, "key_supervision", actor=actor, note=str(sc_leader))
     return supervision
 
 
-def key_supervision_progress_add(*, actor, supervision: KeySupervision, note: str,
-                                 reported_on: datetime.date | None = None) -> KeySupervisionProgress:
+def key_supervision_progress_add(
+    *, actor, supervision: KeySupervision, note: str, reported_on: datetime.date | None = None
+) -> KeySupervisionProgress:
     require_staff(actor, supervision.suggestion)
     note = clean_text(note)
     if not note:
@@ -685,8 +822,12 @@ def attachment_set_public(*, actor, attachment: Attachment, public: bool) -> Att
     require_staff(actor, attachment.suggestion)
     with transaction.atomic():
         Attachment.objects.filter(pk=attachment.pk).update(public=public)
-        _event(attachment.suggestion, "attachment_public" if public else "attachment_private", actor=actor,
-               note=attachment.original_name)
+        _event(
+            attachment.suggestion,
+            "attachment_public" if public else "attachment_private",
+            actor=actor,
+            note=attachment.original_name,
+        )
     attachment.public = public
     return attachment
 
@@ -723,4 +864,3 @@ def safe_file_name(name: str) -> str:
     stem, suffix = Path(name or "file").stem, Path(name or "").suffix.lower()
     stem = get_valid_filename(stem.replace("/", "_").replace("\\", "_")) or "file"
     return f"{stem[:80]}{suffix[:8]}"
-

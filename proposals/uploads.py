@@ -37,7 +37,11 @@ def _sniff(upload) -> str | None:
             return None
         finally:
             upload.seek(0)
-        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document" if "word/document.xml" in names else None
+        return (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            if "word/document.xml" in names
+            else None
+        )
     if mime is None and head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # old .doc (OLE2)
         return "application/msword"
     return mime
@@ -61,7 +65,13 @@ def check_upload(upload) -> tuple[str, str, str]:
     name = safe_name(upload.name)
     mime = _sniff(upload)
     if mime not in ALLOWED:
-        raise ValidationError({"file": _("Only PDF, Word (.doc, .docx), JPEG and PNG files are accepted; this file's content is not one of them.")})
+        raise ValidationError(
+            {
+                "file": _(
+                    "Only PDF, Word (.doc, .docx), JPEG and PNG files are accepted; this file's content is not one of them."
+                )
+            }
+        )
     extension = ALLOWED[mime]
     if Path(name).suffix.lower() not in {extension, ".jpeg" if extension == ".jpg" else extension}:
         # The content decides the type; the name gets the matching extension.

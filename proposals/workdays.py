@@ -27,7 +27,9 @@ def add_workdays(start: datetime.date, days: int) -> datetime.date:
     from .models import HolidayOverride
 
     horizon = start + datetime.timedelta(days=days * 3 + 30)
-    overrides = dict(HolidayOverride.objects.filter(date__gt=start, date__lte=horizon).values_list("date", "is_workday"))
+    overrides = dict(
+        HolidayOverride.objects.filter(date__gt=start, date__lte=horizon).values_list("date", "is_workday")
+    )
     current, counted = start, 0
     while counted < days:
         current += datetime.timedelta(days=1)

@@ -37,7 +37,12 @@ def main() -> int:
     if not check:
         PO.unlink(missing_ok=True)  # rebuilt from the code and the fragments
         ignore = ["--ignore", ".venv/*", "--ignore", "staticfiles/*", "--ignore", "tests/*", "--ignore", "media/*"]
-        subprocess.run([*manage, "makemessages", "-l", "zh_Hans", "-l", "en", "--no-obsolete", *ignore], check=True, env=env, cwd=ROOT)
+        subprocess.run(
+            [*manage, "makemessages", "-l", "zh_Hans", "-l", "en", "--no-obsolete", *ignore],
+            check=True,
+            env=env,
+            cwd=ROOT,
+        )
     po = polib.pofile(str(PO))
     table = fragments()
     filled = 0

@@ -14,8 +14,11 @@ name = cfg["NAME"]
 if "bench" not in name:
     sys.exit(f"refusing to drop database {name!r}: its name must contain 'bench'")
 conn = psycopg2.connect(
-    dbname="postgres", user=cfg["USER"] or None, password=cfg["PASSWORD"] or None,
-    host=cfg["HOST"] or None, port=cfg["PORT"] or None,
+    dbname="postgres",
+    user=cfg["USER"] or None,
+    password=cfg["PASSWORD"] or None,
+    host=cfg["HOST"] or None,
+    port=cfg["PORT"] or None,
 )
 conn.autocommit = True
 with conn.cursor() as cur:

@@ -33,7 +33,9 @@ def visible_suggestions(*, actor):
             staff_q &= Q(congress_id__in=scope)
         condition |= staff_q
     condition |= Q(lead_deputy__user=actor)
-    condition |= Q(cosigners__deputy__user=actor) & ~Q(status=S.DRAFT) | Q(cosigners__deputy__user=actor, cosigners__status="invited")
+    condition |= Q(cosigners__deputy__user=actor) & ~Q(status=S.DRAFT) | Q(
+        cosigners__deputy__user=actor, cosigners__status="invited"
+    )
     if actor.unit_id:
         condition |= Q(assignments__unit_id=actor.unit_id)
     return qs.filter(condition).distinct()

@@ -6,7 +6,6 @@ selector reads, a form parses, a service writes. A service's refusal is shown on
 item page next to the form it came from, with what was typed kept, and nothing written.
 """
 
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -309,7 +309,9 @@ def cosigner_withdraw(request, pk: int, cosigner_pk: int):
 @require_POST
 def attachment_remove(request, pk: int, attachment_pk: int):
     suggestion = _lead_draft_or_refuse(request, pk)
-    attachment = get_object_or_404(suggestion.attachments.select_related("suggestion"), pk=attachment_pk, reply__isnull=True)
+    attachment = get_object_or_404(
+        suggestion.attachments.select_related("suggestion"), pk=attachment_pk, reply__isnull=True
+    )
     try:
         services.attachment_remove(actor=request.user, attachment=attachment)
     except InvalidTransition:

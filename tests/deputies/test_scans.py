@@ -14,8 +14,14 @@ from tests import factories
 
 def make_activity(city, recorder, start, end=None, **kw):
     return Activity.objects.create(
-        congress=city, kind=Activity.Kind.INSPECTION, title=kw.get("title", "集中视察"), start_date=start,
-        end_date=end or start, organiser="市人大常委会代表工作委员会", recorder=recorder, created_by=recorder,
+        congress=city,
+        kind=Activity.Kind.INSPECTION,
+        title=kw.get("title", "集中视察"),
+        start_date=start,
+        end_date=end or start,
+        organiser="市人大常委会代表工作委员会",
+        recorder=recorder,
+        created_by=recorder,
     )
 
 
@@ -76,7 +82,9 @@ def test_declined_deputy_gets_no_day_before_reminder(staff, city, deputy, time_m
 @pytest.mark.django_db
 def test_letter_reminders_walk_through_the_deadline(staff, deputy, unit_officer, time_machine):
     time_machine.move_to("2026-06-01 09:00 +0800", tick=False)
-    letter = DeputyLetter.objects.create(deputy=deputy.mandate, subject="小区噪音扰民", content="反映夜间施工噪音", received_on=datetime.date(2026, 6, 1))
+    letter = DeputyLetter.objects.create(
+        deputy=deputy.mandate, subject="小区噪音扰民", content="反映夜间施工噪音", received_on=datetime.date(2026, 6, 1)
+    )
     services.letter_forward(actor=staff, letter=letter, body=unit_officer.unit, forwarded_on=datetime.date(2026, 6, 1))
     assert letter.reply_due == datetime.date(2026, 7, 1)
     officer_keys = lambda: sorted(Notification.objects.filter(user=unit_officer).values_list("key", flat=True))  # noqa: E731
@@ -94,7 +102,9 @@ def test_letter_reminders_walk_through_the_deadline(staff, deputy, unit_officer,
     digest = Notification.objects.get(user=staff, key="staff-digest:2026-07-02")
     assert "小区噪音扰民" in digest.body
 
-    services.letter_reply(actor=unit_officer, letter=letter, reply="已责令施工单位整改", replied_on=datetime.date(2026, 7, 2))
+    services.letter_reply(
+        actor=unit_officer, letter=letter, reply="已责令施工单位整改", replied_on=datetime.date(2026, 7, 2)
+    )
     assert Notification.objects.filter(user=deputy, key=f"letter:{letter.pk}:replied").count() == 1
     time_machine.move_to("2026-07-10 09:00 +0800", tick=False)
     run_all_scans()
@@ -106,7 +116,9 @@ def test_letter_reminders_walk_through_the_deadline(staff, deputy, unit_officer,
 def test_only_the_deputy_gives_feedback_on_a_letter(staff, deputy, unit_officer):
     from accounts.exceptions import NotAllowed
 
-    letter = DeputyLetter.objects.create(deputy=deputy.mandate, subject="s", content="c", received_on=datetime.date(2026, 6, 1))
+    letter = DeputyLetter.objects.create(
+        deputy=deputy.mandate, subject="s", content="c", received_on=datetime.date(2026, 6, 1)
+    )
     services.letter_forward(actor=staff, letter=letter, body=unit_officer.unit, forwarded_on=datetime.date(2026, 6, 1))
     services.letter_reply(actor=unit_officer, letter=letter, reply="答复", replied_on=datetime.date(2026, 6, 5))
     for someone in (staff, unit_officer):
@@ -125,7 +137,9 @@ def test_an_officer_of_another_unit_cannot_reply(staff, deputy, unit_officer, ci
 
     other_unit = factories.UnitFactory(congress=city)
     stranger = factories.UserFactory(unit=other_unit)
-    letter = DeputyLetter.objects.create(deputy=deputy.mandate, subject="s", content="c", received_on=datetime.date(2026, 6, 1))
+    letter = DeputyLetter.objects.create(
+        deputy=deputy.mandate, subject="s", content="c", received_on=datetime.date(2026, 6, 1)
+    )
     services.letter_forward(actor=staff, letter=letter, body=unit_officer.unit, forwarded_on=datetime.date(2026, 6, 1))
     with pytest.raises(NotAllowed):
         services.letter_reply(actor=stranger, letter=letter, reply="x", replied_on=datetime.date(2026, 6, 2))

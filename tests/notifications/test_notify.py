@@ -190,5 +190,3 @@ def test_enqueue_failure_is_logged_not_raised(deputy, monkeypatch, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         assert notify(deputy, key="k", title="t") is not None
     assert Notification.objects.get(user=deputy).emailed_at is None
-
-

@@ -14,19 +14,33 @@ from tests import factories
 @pytest.mark.django_db
 def test_dashboard_figures_are_recounts(staff_client, staff, city, term, electoral_unit):
     today = timezone.localdate()
-    grassroots = [factories.DeputyFactory(congress=city, term=term, electoral_unit=electoral_unit, is_grassroots=True)
-                  for _ in range(4)]
+    grassroots = [
+        factories.DeputyFactory(congress=city, term=term, electoral_unit=electoral_unit, is_grassroots=True)
+        for _ in range(4)
+    ]
     meeting = Activity.objects.create(
-        congress=city, kind=Activity.Kind.SC_MEETING, title="列席常委会会议", start_date=today - datetime.timedelta(days=10),
-        end_date=today - datetime.timedelta(days=10), organiser="办公厅", recorder=staff, created_by=staff,
+        congress=city,
+        kind=Activity.Kind.SC_MEETING,
+        title="列席常委会会议",
+        start_date=today - datetime.timedelta(days=10),
+        end_date=today - datetime.timedelta(days=10),
+        organiser="办公厅",
+        recorder=staff,
+        created_by=staff,
     )
     roster.activity_invite(actor=staff, activity=meeting, deputies=grassroots[:3])
     marks = {p.pk: ("attended", "") for p in Participation.objects.filter(activity=meeting)[:1]}
     marks |= {p.pk: ("absent", "") for p in Participation.objects.filter(activity=meeting)[1:]}
     roster.attendance_record(actor=staff, activity=meeting, marks=marks)
     Activity.objects.create(
-        congress=city, kind=Activity.Kind.INSPECTION, title="视察", start_date=today - datetime.timedelta(days=9),
-        end_date=today - datetime.timedelta(days=9), organiser="代表工委", recorder=staff, created_by=staff,
+        congress=city,
+        kind=Activity.Kind.INSPECTION,
+        title="视察",
+        start_date=today - datetime.timedelta(days=9),
+        end_date=today - datetime.timedelta(days=9),
+        organiser="代表工委",
+        recorder=staff,
+        created_by=staff,
     )
     roster.deputy_terminate(actor=staff, deputy=grassroots[3], reason=StatusChange.Reason.MOVED, effective_date=today)
 

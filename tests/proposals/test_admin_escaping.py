@@ -11,8 +11,12 @@ PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 @pytest.mark.django_db
 def test_admin_escapes_titles_and_bodies(staff_client, staff, deputy):
     item = Suggestion.objects.create(
-        congress=deputy.mandate.congress, lead_deputy=deputy.mandate, title=PAYLOAD, body=PAYLOAD,
-        created_by=deputy, status=Suggestion.Status.SUBMITTED,
+        congress=deputy.mandate.congress,
+        lead_deputy=deputy.mandate,
+        title=PAYLOAD,
+        body=PAYLOAD,
+        created_by=deputy,
+        status=Suggestion.Status.SUBMITTED,
     )
     for url in ("/admin/proposals/suggestion/", f"/admin/proposals/suggestion/{item.pk}/change/"):
         html = staff_client.get(url).content.decode()

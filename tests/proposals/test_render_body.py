@@ -13,4 +13,3 @@ def test_markup_is_escaped():
     html = render_body('<script>alert(1)</script>\n- <img src=x onerror="alert(1)">')
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and "&lt;img" in html
-

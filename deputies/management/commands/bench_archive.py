@@ -34,8 +34,10 @@ class Command(BaseCommand):
             raise CommandError("Run on a PostgreSQL database whose name contains 'bench' (make bench).")
         t0 = time.perf_counter()
         staff = self.build(deputies, activities, per_deputy)
-        self.stdout.write(f"built {deputies:,} deputies, {activities:,} activities, "
-                          f"{Participation.objects.count():,} participations in {time.perf_counter() - t0:.1f} s")
+        self.stdout.write(
+            f"built {deputies:,} deputies, {activities:,} activities, "
+            f"{Participation.objects.count():,} participations in {time.perf_counter() - t0:.1f} s"
+        )
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE deputies_participation")
             cursor.execute("VACUUM ANALYZE deputies_deputy")
@@ -69,7 +71,9 @@ class Command(BaseCommand):
     def build(self, n_deputies, n_activities, per_deputy) -> User:
         city, _ = Congress.objects.get_or_create(name="基准测试市人民代表大会", defaults={"level": Congress.Level.CITY})
         term, _ = Term.objects.get_or_create(
-            congress=city, number=1, defaults={"name": "第一届", "start_date": datetime.date(2022, 1, 1), "is_current": True}
+            congress=city,
+            number=1,
+            defaults={"name": "第一届", "start_date": datetime.date(2022, 1, 1), "is_current": True},
         )
         units = [ElectoralUnit.objects.get_or_create(congress=city, name=f"第{i + 1}区")[0] for i in range(12)]
         staff = User.objects.filter(email="bench@example.org").first() or User.objects.create_superuser(
@@ -80,8 +84,12 @@ class Command(BaseCommand):
         Deputy.objects.bulk_create(
             [
                 Deputy(
-                    congress=city, term=term, electoral_unit=units[i % len(units)], name=f"代表{i:05d}",
-                    gender="F" if i % 3 == 0 else "M", is_grassroots=i % 2 == 0,
+                    congress=city,
+                    term=term,
+                    electoral_unit=units[i % len(units)],
+                    name=f"代表{i:05d}",
+                    gender="F" if i % 3 == 0 else "M",
+                    is_grassroots=i % 2 == 0,
                 )
                 for i in range(n_deputies)
             ],
@@ -92,9 +100,14 @@ class Command(BaseCommand):
         Activity.objects.bulk_create(
             [
                 Activity(
-                    congress=city, kind=kinds[i % len(kinds)], title=f"活动{i}", organiser="代表工作委员会",
-                    start_date=today - datetime.timedelta(days=(i * 7) % 1400), end_date=today - datetime.timedelta(days=(i * 7) % 1400),
-                    recorder=staff, created_by=staff,
+                    congress=city,
+                    kind=kinds[i % len(kinds)],
+                    title=f"活动{i}",
+                    organiser="代表工作委员会",
+                    start_date=today - datetime.timedelta(days=(i * 7) % 1400),
+                    end_date=today - datetime.timedelta(days=(i * 7) % 1400),
+                    recorder=staff,
+                    created_by=staff,
                 )
                 for i in range(n_activities)
             ],

@@ -129,9 +129,17 @@ class Command(BaseCommand):
             recorder = unit_officer if kind == K.GOVERNMENT_BODIES and unit_officer else staff
             organiser_unit = Unit.objects.filter(name=organiser).first() if kind == K.GOVERNMENT_BODIES else None
             activity = services.activity_create(
-                actor=staff, congress=city, kind=kind, title=f"{MARKER}{title}", start_date=start, end_date=end,
+                actor=staff,
+                congress=city,
+                kind=kind,
+                title=f"{MARKER}{title}",
+                start_date=start,
+                end_date=end,
                 place=rng.choice(["市人大常委会会议中心", "相关区街道", "承办单位会议室", "项目现场"]),
-                organiser=organiser, organiser_unit=organiser_unit, group=group, recorder=recorder,
+                organiser=organiser,
+                organiser_unit=organiser_unit,
+                group=group,
+                recorder=recorder,
                 description="示例数据：活动安排、参加范围和工作要求。",
             )
             services.activity_invite(actor=staff, activity=activity, deputies=chosen)
@@ -153,7 +161,9 @@ class Command(BaseCommand):
             if roll < 0.6:
                 services.participation_respond(actor=p.deputy.user, participation=p, accept=True)
             elif roll < 0.7:
-                services.participation_respond(actor=p.deputy.user, participation=p, accept=False, reason=rng.choice(DECLINES))
+                services.participation_respond(
+                    actor=p.deputy.user, participation=p, accept=False, reason=rng.choice(DECLINES)
+                )
 
     def record(self, activity, recorder, rng):
         marks = {}
@@ -179,41 +189,61 @@ class Command(BaseCommand):
         authors += rng.sample(deputies, 3)
         for i, (subject, content) in enumerate(subjects):
             letter = DeputyLetter.objects.create(
-                deputy=authors[i % len(authors)], subject=subject, content=content,
+                deputy=authors[i % len(authors)],
+                subject=subject,
+                content=content,
                 received_on=today - datetime.timedelta(days=60 - i * 12),
             )
             if i == 3:
                 continue  # just received
             unit = units[(i * 7) % len(units)]
-            services.letter_forward(actor=staff, letter=letter, body=unit, forwarded_on=letter.received_on + datetime.timedelta(days=2))
+            services.letter_forward(
+                actor=staff, letter=letter, body=unit, forwarded_on=letter.received_on + datetime.timedelta(days=2)
+            )
             if i == 0:
                 officer = unit.officers.filter(is_active=True).first()
                 services.letter_reply(
-                    actor=officer or staff, letter=letter, reply="已会同街道和住建部门现场协调，审批时限压缩至15个工作日。",
+                    actor=officer or staff,
+                    letter=letter,
+                    reply="已会同街道和住建部门现场协调，审批时限压缩至15个工作日。",
                     replied_on=letter.received_on + datetime.timedelta(days=20),
                 )
 
     def reports_and_posts(self, city, deputies, demo_deputy, rng, today):
         for i, d in enumerate(([demo_deputy] if demo_deputy else []) + rng.sample(deputies, 5)):
             DutyReport.objects.create(
-                deputy=d, kind=DutyReport.Kind.TO_ELECTORAL_UNIT, scheduled_on=today - datetime.timedelta(days=40 - i),
+                deputy=d,
+                kind=DutyReport.Kind.TO_ELECTORAL_UNIT,
+                scheduled_on=today - datetime.timedelta(days=40 - i),
                 held_on=today - datetime.timedelta(days=40 - i) if i % 2 == 0 else None,
-                audience=f"{d.electoral_unit.name}人大常委会", summary="年度履职情况报告。" if i % 2 == 0 else "",
+                audience=f"{d.electoral_unit.name}人大常委会",
+                summary="年度履职情况报告。" if i % 2 == 0 else "",
                 result=DutyReport.Result.SATISFIED if i % 2 == 0 else "",
             )
-        bodies = list(Unit.objects.filter(congress=city, kind__in=[Unit.Kind.COURT, Unit.Kind.PROCURATORATE, Unit.Kind.SUPERVISION]))
+        bodies = list(
+            Unit.objects.filter(
+                congress=city, kind__in=[Unit.Kind.COURT, Unit.Kind.PROCURATORATE, Unit.Kind.SUPERVISION]
+            )
+        )
         for i, d in enumerate(rng.sample(deputies, 6)):
             if bodies:
                 SpecialSupervisor.objects.create(
-                    deputy=d, body=bodies[i % len(bodies)], start_date=datetime.date(2023, 3, 1), end_date=datetime.date(2027, 2, 28)
+                    deputy=d,
+                    body=bodies[i % len(bodies)],
+                    start_date=datetime.date(2023, 3, 1),
+                    end_date=datetime.date(2027, 2, 28),
                 )
-        for group in DeputyGroup.objects.filter(congress__level__in=[Congress.Level.PROVINCIAL, Congress.Level.NATIONAL]):
+        for group in DeputyGroup.objects.filter(
+            congress__level__in=[Congress.Level.PROVINCIAL, Congress.Level.NATIONAL]
+        ):
             GroupActivityPlan.objects.get_or_create(
-                group=group, year=today.year,
+                group=group,
+                year=today.year,
                 defaults={"content": "1. 年中专题调研\n2. 会前集中视察\n3. 走访原选举单位", "planned_activities": 3},
             )
         for i, d in enumerate(Deputy.objects.filter(congress__level=Congress.Level.NATIONAL).order_by("pk")[:6]):
             PerformanceAssistant.objects.get_or_create(
-                deputy=d, name=rng.choice(["陈助理", "王助理", "刘助理", "周助理"]) + str(i + 1),
+                deputy=d,
+                name=rng.choice(["陈助理", "王助理", "刘助理", "周助理"]) + str(i + 1),
                 defaults={"employer": "市人大常委会代表工作委员会", "start_date": datetime.date(2023, 3, 1)},
             )
