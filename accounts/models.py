@@ -144,7 +144,7 @@ class SecurityEvent(models.Model):
     """Append-only security audit log: logins, MFA, roles, accounts, exports."""
 
     class Kind(models.TextChoices):
-        LOGIN = "login", _("Login")
+        LOGIN = "login", _("Logged in")
         LOGIN_FAILED = "login_failed", _("Failed login")
         LOGOUT = "logout", _("Logout")
         MFA_ADDED = "mfa_added", _("Two-factor authentication turned on")

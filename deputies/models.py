@@ -286,7 +286,7 @@ class StatusChange(models.Model):
     deputy = models.ForeignKey(
         Deputy, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("Deputy")
     )
-    kind = models.CharField(_("Change"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("Kind of change"), max_length=12, choices=Kind.choices)
     reason = models.CharField(_("Reason"), max_length=15, choices=Reason.choices, blank=True)
     from_status = models.CharField(_("From status"), max_length=12, choices=Deputy.Status.choices)
     to_status = models.CharField(_("To status"), max_length=12, choices=Deputy.Status.choices)
@@ -583,7 +583,7 @@ class DutyReport(models.Model):
     scheduled_on = models.DateField(_("Scheduled for"))
     held_on = models.DateField(_("Held on"), null=True, blank=True)
     audience = models.CharField(_("Reported to"), max_length=120, blank=True)
-    summary = models.TextField(_("Summary"), blank=True)
+    summary = models.TextField(_("Report summary"), blank=True)
     result = models.CharField(_("Evaluation"), max_length=20, choices=Result.choices, blank=True, default="")
     evaluation_note = models.TextField(_("Evaluation note"), blank=True)
     activity = models.OneToOneField(

@@ -15,7 +15,7 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("Recipient")
     )
-    key = models.CharField(_("Key"), max_length=200)
+    key = models.CharField(_("Reminder key"), max_length=200)
     title = models.CharField(_("Title"), max_length=200)
     body = models.TextField(_("Body"), blank=True)
     url = models.CharField(_("Link"), max_length=300, blank=True)
