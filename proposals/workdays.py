@@ -9,17 +9,21 @@ import datetime
 import logging
 
 import chinese_calendar
+import chinese_calendar.constants
 
 logger = logging.getLogger(__name__)
+
+
+# The years whose official schedule the installed package carries.
+KNOWN_YEARS = frozenset(d.year for d in chinese_calendar.constants.holidays)
 
 
 def is_workday(day: datetime.date, overrides: dict[datetime.date, bool] | None = None) -> bool:
     if overrides and day in overrides:
         return overrides[day]
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
+    if day.year not in KNOWN_YEARS:
         return day.weekday() < 5
+    return chinese_calendar.is_workday(day)
 
 
 def add_workdays(start: datetime.date, days: int) -> datetime.date:
