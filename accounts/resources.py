@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 from import_export.instance_loaders import CachedInstanceLoader
 
-from deputies.masking import mask_mobile
+from core.masking import mask_mobile
 from deputies.models import Congress
-from portal.importing import (
+from dataio.importing import (
     BoolWidget,
     EmailWidget,
     IdWidget,

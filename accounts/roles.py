@@ -94,3 +94,16 @@ def deputy_in_scope(user, deputy) -> bool:
     if scope is None or deputy.congress_id in scope:
         return True
     return deputy.congress.level in ("national", "provincial") and deputy.electoral_unit.electing_congress_id in scope
+
+
+def can_view_personal_data(user, deputy=None) -> bool:
+    """Staff with the permission (and the deputy in their scope), or the deputy themselves."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if deputy is not None and deputy.user_id is not None and deputy.user_id == user.pk:
+        return True
+    if not (user.is_staff and user.has_perm("deputies.view_personal_data")):
+        return False
+    if deputy is None:
+        return True
+    return deputy_in_scope(user, deputy)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from . import roles
 from .audit import audit
-from .exceptions import NotAllowed
+from core.exceptions import NotAllowed
 from .models import SecurityEvent
 from .validators import normalize_mobile
 

@@ -4,13 +4,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from accounts.exceptions import NotAllowed
+from core.exceptions import NotAllowed
 from accounts.scoping import CongressScopedAdminMixin
-from portal.formats import PortalImportExportMixin
+from dataio.formats import PortalImportExportMixin
 
 from . import services
-from .exceptions import InvalidTransition
-from .masking import can_view_personal_data, mask_mobile
+from core.exceptions import InvalidTransition
+from accounts.roles import can_view_personal_data
+from core.masking import mask_mobile
 from .models import (
     Activity,
     ByElection,

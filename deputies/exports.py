@@ -13,32 +13,17 @@ from collections.abc import Iterable
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from portal.formats import FORMULA_PREFIXES
+from core.masking import mask_mobile
+from core.spreadsheet import safe_cell
 
-from .masking import mask_mobile
 from .models import Deputy
 
 EXPORT_LANGUAGE = "zh-hans"
 
 
-def _cell(sheet, value, *, bold: bool = False) -> WriteOnlyCell:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        # openpyxl would store it as a formula; a string cell with the quote prefix stays text.
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    elif isinstance(value, datetime.date):
-        cell.number_format = "yyyy-mm-dd"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
+_cell = safe_cell
 
 
 def _sheet(book: Workbook, title: str, widths: list[int]):

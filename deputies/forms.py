@@ -290,7 +290,7 @@ class AttendanceForm:
 
     def _resolve_walk_ins(self) -> None:
         from . import selectors
-        from .masking import mask_mobile
+        from core.masking import mask_mobile
         from .services import deputy_status_on
 
         lines = [(n, line.strip()) for n, line in enumerate(self.walk_in_text.splitlines(), start=1) if line.strip()]

@@ -18,7 +18,7 @@ from import_export.instance_loaders import CachedInstanceLoader
 from accounts import roles
 from accounts.models import User
 from accounts.services import user_create, user_sync_roles_many
-from portal.importing import (
+from dataio.importing import (
     BoolWidget,
     ChoiceWidget,
     DateWidget,
@@ -39,7 +39,7 @@ from portal.importing import (
     scope_message,
 )
 
-from .masking import mask_address, mask_id_number, mask_mobile
+from core.masking import mask_address, mask_id_number, mask_mobile
 from .models import Congress, Deputy, DeputyGroup, ElectoralUnit, Term
 
 # A name with its record ID, as exported when two deputies of a term share a name: 张伟（123）

@@ -8,9 +8,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts import roles
-from accounts.exceptions import NotAllowed
+from core.exceptions import NotAllowed
 
-from .masking import can_view_personal_data
+from accounts.roles import can_view_personal_data
 from .models import Activity, Congress, Deputy, DeputyLetter, ElectoralUnit, Participation, Vacancy
 
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from accounts.exceptions import NotAllowed
+from core.exceptions import NotAllowed
 
-from .exceptions import InvalidTransition
+from core.exceptions import InvalidTransition
 from .models import (
     Activity,
     ByElection,

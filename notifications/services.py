@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.exceptions import NotAllowed
+from core.exceptions import NotAllowed
 
 from .models import Notification
 

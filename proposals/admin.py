@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scoping import CongressScopedAdminMixin
 
 from . import services
-from .exceptions import InvalidTransition, NotAllowed
+from core.exceptions import InvalidTransition, NotAllowed
 from .models import (
     Assignment,
     Attachment,
@@ -13,7 +13,6 @@ from .models import (
     ContactLog,
     CoSigner,
     Field,
-    HolidayOverride,
     KeySupervision,
     Rating,
     Reply,
@@ -34,12 +33,6 @@ class FieldAdmin(admin.ModelAdmin):
 @admin.register(ReplyCategory)
 class ReplyCategoryAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "creates_commitment", "order"]
-
-
-@admin.register(HolidayOverride)
-class HolidayOverrideAdmin(admin.ModelAdmin):
-    list_display = ["date", "is_workday", "note"]
-    date_hierarchy = "date"
 
 
 @admin.register(TopicGuide)

@@ -16,37 +16,16 @@ from collections.abc import Iterable
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Font
+from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
+
+from core.spreadsheet import safe_cell as cell
 
 from .models import Commitment, Rating
 
 EXPORT_LANGUAGE = "zh-hans"
-# A cell starting with one of these is (or becomes) a formula in Excel and WPS.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Up to this size the file stays in memory; beyond, it spills to a temporary file.
 SPOOL_BYTES = 8 * 1024 * 1024
-
-
-def cell(sheet, value, *, bold: bool = False, number_format: str | None = None) -> Cell:
-    """A write-only cell holding ``value`` literally: formula-like text stays text."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    c = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        # openpyxl would have typed it as a formula ("f"): a string cell with the quote
-        # prefix stays text in Excel and WPS, even after someone edits the cell.
-        c.data_type = "s"
-        c.quotePrefix = True
-    elif isinstance(value, datetime.date):
-        c.number_format = "yyyy-mm-dd"
-    if number_format:
-        c.number_format = number_format
-    if bold:
-        c.font = Font(bold=True)
-    return c
 
 
 def _sheet(book: Workbook, title: str, headers: list[str], widths: list[int]):

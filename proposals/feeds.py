@@ -6,7 +6,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from .selectors.public import latest_public_replies
-from .templatetags.proposals_tags import render_body
+from core.text import render_body
 
 
 class PublishedRepliesFeed(Feed):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Field, Rating, Suggestion
 from .selectors import portal as selectors
-from .uploads import ALLOWED
+from core.uploads import ALLOWED
 
 ACCEPT = ".pdf,.doc,.docx,.jpg,.jpeg,.png," + ",".join(sorted(ALLOWED))
 

@@ -567,19 +567,3 @@ class Award(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.get_kind_display()}"
-
-
-class HolidayOverride(models.Model):
-    """A day the office marks as a holiday or a working day where the calendar package has no data."""
-
-    date = models.DateField(_("Date"), unique=True)
-    is_workday = models.BooleanField(_("Working day"))
-    note = models.CharField(_("Note"), max_length=60, blank=True)
-
-    class Meta:
-        verbose_name = _("Holiday override")
-        verbose_name_plural = _("Holiday overrides")
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date} {'workday' if self.is_workday else 'holiday'}"

@@ -10,7 +10,6 @@ import datetime
 import secrets
 from pathlib import Path
 
-import nh3
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,11 +20,12 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from core.text import clean_text
 from deputies.models import Deputy
 from notifications.services import notify
 
 from . import workflow
-from .exceptions import InvalidTransition, NotAllowed
+from core.exceptions import InvalidTransition, NotAllowed
 from .models import (
     Assignment,
     Attachment,
@@ -43,8 +43,8 @@ from .models import (
     SuggestionEvent,
     ThirdPartyEvaluation,
 )
-from .search import segment_for_index
-from .workdays import add_workdays
+from core.search import segment_for_index
+from core.workdays import add_workdays
 
 S = Suggestion.Status
 A = Assignment.Status
@@ -75,15 +75,6 @@ def require_unit_officer(actor, assignment: Assignment) -> None:
 
 
 # --- Helpers -----------------------------------------------------------------------------------
-
-
-def clean_text(value: str) -> str:
-    """Store plain text only: any HTML (scripts included) is removed, the text kept.
-
-    Paragraphs and lists are written as blank lines and "- " or "1." lines and
-    rendered by the ``render_body`` template filter, which escapes everything first.
-    """
-    return nh3.clean(value or "", tags=set()).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").strip()
 
 
 def reply_deadline(assigned_on: datetime.date, *, broad: bool) -> datetime.date:
@@ -266,7 +257,7 @@ def cosigner_respond(*, actor, cosigner: CoSigner, confirm: bool) -> CoSigner:
 
 def attachment_add(*, actor, suggestion: Suggestion, upload, reply: Reply | None = None) -> Attachment:
     """Accept a PDF, Word file or image, checked by its content, not its name."""
-    from .uploads import check_upload
+    from core.uploads import check_upload
 
     if reply is None:
         if not (is_lead_deputy(actor, suggestion) or is_office_staff(actor, suggestion.congress_id)):
@@ -275,7 +266,7 @@ def attachment_add(*, actor, suggestion: Suggestion, upload, reply: Reply | None
             raise InvalidTransition(_("Attachments can be added while the item is a draft."))
     else:
         require_unit_officer(actor, reply.assignment)
-    content_type, extension, safe_name = check_upload(upload)
+    content_type, extension, safe_name = check_upload(upload, max_bytes=settings.PROPOSALS_ATTACHMENT_MAX_BYTES)
     attachment = Attachment(
         suggestion=suggestion,
         reply=reply,

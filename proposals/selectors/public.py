@@ -23,7 +23,7 @@ from django.utils import timezone
 from deputies.models import CongressSession
 
 from ..models import Assignment, Attachment, Commitment, CoSigner, Field, Rating, Reply, ReplyCategory, Suggestion
-from ..search import segment_query
+from core.search import segment_query
 
 S = Suggestion.Status
 A = Assignment.Status

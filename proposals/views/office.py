@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import documents, exports, services, workflow
-from ..exceptions import InvalidTransition, NotAllowed
+from core.exceptions import InvalidTransition, NotAllowed
 from ..forms_office import (
     AcceptForm,
     AssignFormSet,
@@ -41,7 +41,7 @@ from ..forms_office import (
 )
 from ..models import Assignment, Field, KeySupervision, Rating, Suggestion
 from ..selectors import office as selectors
-from ..workdays import add_workdays
+from core.workdays import add_workdays
 from .unit import add_service_errors, deadline_info
 
 S = Suggestion.Status

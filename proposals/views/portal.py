@@ -18,12 +18,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import services, workflow
-from ..exceptions import InvalidTransition, NotAllowed
+from core.exceptions import InvalidTransition, NotAllowed
 from ..forms_portal import AttachmentForm, InviteForm, RatingForm, RespondForm, SuggestionForm, UnitSearchForm
 from ..models import Assignment, CoSigner, Reply, Suggestion
 from ..selectors import portal as selectors
 from ..selectors import suggestion_get_for_actor
-from ..templatetags.proposals_tags import days_left
+from core.templatetags.core_tags import days_left
 
 PAGE_SIZE = 20
 UNITS_PAGE_SIZE = 30

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import services, workflow
-from ..exceptions import NotAllowed
+from core.exceptions import NotAllowed
 from ..forms_unit import (
     CommitmentFormSet,
     CommitmentProgressForm,
@@ -31,7 +31,7 @@ from ..forms_unit import (
 )
 from ..models import Assignment, Commitment, Rating
 from ..selectors import unit as selectors
-from ..workdays import workdays_between
+from core.workdays import workdays_between
 
 A = Assignment.Status
 PAGE_SIZE = 20

@@ -79,7 +79,7 @@ def test_district_staff_user_list_is_scoped(client, district_staff, staff, distr
 def test_city_staff_serve_provincial_deputies_elected_in_the_city(client, staff, district_staff, city, district):
     """GIVEN a provincial deputy elected by the city congress WHEN city staff and district staff
     list deputies THEN city staff see the deputy (work plan item 7), district staff do not."""
-    from deputies.masking import can_view_personal_data
+    from accounts.roles import can_view_personal_data
     from deputies.models import Congress
 
     province = factories.CongressFactory(name="示例省人民代表大会", short_name="省", level=Congress.Level.PROVINCIAL)

@@ -11,7 +11,7 @@ from django.utils import translation
 from accounts import roles
 from accounts.models import SecurityEvent, User
 from accounts.resources import UserResource
-from portal.formats import CSV, XLSX
+from dataio.formats import CSV, XLSX
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.exceptions import NotAllowed
+from core.exceptions import NotAllowed
 from deputies import selectors, services
-from deputies.exceptions import InvalidTransition
+from core.exceptions import InvalidTransition
 from deputies.models import Activity, DeputyLetter, Participation, StatusChange
 from notifications.models import Notification
 from tests import factories

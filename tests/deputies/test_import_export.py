@@ -20,7 +20,7 @@ from accounts import roles
 from accounts.models import SecurityEvent, User
 from deputies.models import Deputy, DeputyGroup, ElectoralUnit
 from deputies.resources import DeputyGroupResource, DeputyResource, ElectoralUnitResource
-from portal.formats import CSV, XLSX, ImportFileError
+from dataio.formats import CSV, XLSX, ImportFileError
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -680,7 +680,7 @@ def test_admin_confirm_rechecks_and_writes_nothing_if_the_data_changed(staff_cli
 
 
 def test_admin_preview_of_a_big_file_shows_totals(staff_client, term, electoral_unit, monkeypatch):
-    monkeypatch.setattr("portal.importing.PREVIEW_MAX_ROWS", 1)
+    monkeypatch.setattr("dataio.importing.PREVIEW_MAX_ROWS", 1)
     response = _upload(
         staff_client, xlsx_bytes([HEADERS, deputy_row("甲", "13800005141"), deputy_row("乙", "13800005142")])
     )

@@ -2,7 +2,8 @@
 
 import pytest
 
-from deputies.masking import can_view_personal_data, mask_address, mask_id_number, mask_mobile
+from accounts.roles import can_view_personal_data
+from core.masking import mask_address, mask_id_number, mask_mobile
 from tests import factories
 
 

@@ -114,7 +114,7 @@ def test_letter_reminders_walk_through_the_deadline(staff, deputy, unit_officer,
 
 @pytest.mark.django_db
 def test_only_the_deputy_gives_feedback_on_a_letter(staff, deputy, unit_officer):
-    from accounts.exceptions import NotAllowed
+    from core.exceptions import NotAllowed
 
     letter = DeputyLetter.objects.create(
         deputy=deputy.mandate, subject="s", content="c", received_on=datetime.date(2026, 6, 1)
@@ -133,7 +133,7 @@ def test_only_the_deputy_gives_feedback_on_a_letter(staff, deputy, unit_officer)
 
 @pytest.mark.django_db
 def test_an_officer_of_another_unit_cannot_reply(staff, deputy, unit_officer, city):
-    from accounts.exceptions import NotAllowed
+    from core.exceptions import NotAllowed
 
     other_unit = factories.UnitFactory(congress=city)
     stranger = factories.UserFactory(unit=other_unit)

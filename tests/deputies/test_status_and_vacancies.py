@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from accounts.exceptions import NotAllowed
+from core.exceptions import NotAllowed
 from deputies import services
-from deputies.exceptions import InvalidTransition
+from core.exceptions import InvalidTransition
 from deputies.models import CredentialsReview, Deputy, StatusChange, Vacancy
 from deputies.selectors import electoral_unit_counts, serving_count
 from tests import factories

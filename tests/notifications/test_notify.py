@@ -120,12 +120,12 @@ def test_staff_digest_once_a_day(staff, time_machine):
 
     try:
         time_machine.move_to("2026-03-02 07:00 +0800", tick=False)
-        assert registry.run_all_scans()["notifications.staff_digest"] == 0  # before 08:00
+        assert registry.run_all_scans()["accounts.staff_digest"] == 0  # before 08:00
         time_machine.move_to("2026-03-02 09:00 +0800", tick=False)
-        assert registry.run_all_scans()["notifications.staff_digest"] == 1
-        assert registry.run_all_scans()["notifications.staff_digest"] == 0
+        assert registry.run_all_scans()["accounts.staff_digest"] == 1
+        assert registry.run_all_scans()["accounts.staff_digest"] == 0
         time_machine.move_to("2026-03-03 09:00 +0800", tick=False)
-        assert registry.run_all_scans()["notifications.staff_digest"] == 1
+        assert registry.run_all_scans()["accounts.staff_digest"] == 1
     finally:
         registry._DIGEST_SECTIONS.pop("test.overdue")
     assert Notification.objects.filter(user=staff, key__startswith="staff-digest:").count() == 2

@@ -20,9 +20,9 @@ from django.db import OperationalError, connection
 
 from accounts.models import User
 from proposals import services
-from proposals.exceptions import InvalidTransition
+from core.exceptions import InvalidTransition
 from proposals.models import NumberCounter, Suggestion, SuggestionEvent
-from proposals.search import segment_for_index
+from core.search import segment_for_index
 
 from .. import factories
 

@@ -1,4 +1,4 @@
-from proposals.templatetags.proposals_tags import render_body
+from core.templatetags.core_tags import render_body
 
 
 def test_paragraphs_and_lists():
@@ -18,7 +18,7 @@ def test_markup_is_escaped():
 def test_working_days_fall_back_to_weekdays_for_an_unknown_year():
     import datetime
 
-    from proposals.workdays import KNOWN_YEARS, is_workday
+    from core.workdays import KNOWN_YEARS, is_workday
 
     assert 2026 in KNOWN_YEARS
     assert not is_workday(datetime.date(2026, 10, 1))  # National Day, from the package

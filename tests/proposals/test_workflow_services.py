@@ -16,7 +16,7 @@ from django.utils import timezone
 from deputies.models import Congress, Deputy, StandingCommitteeMember
 from notifications.models import Notification
 from proposals import services, workflow
-from proposals.exceptions import InvalidTransition, NotAllowed
+from core.exceptions import InvalidTransition, NotAllowed
 from proposals.models import (
     Assignment,
     Commitment,
@@ -28,7 +28,7 @@ from proposals.models import (
     SuggestionEvent,
 )
 from proposals.selectors import suggestion_get_for_actor
-from proposals.workdays import add_workdays
+from core.workdays import add_workdays
 
 from .. import factories
 from .test_public_helpers import (  # noqa: F401 - fast_passwords is an autouse fixture

@@ -31,12 +31,12 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.audit import audit
-from accounts.exceptions import NotAllowed
+from core.exceptions import NotAllowed
 from accounts.models import SecurityEvent, Unit, User
 from accounts.services import user_sync_roles
 from deputies import demo_data as data
 from deputies import services
-from deputies.exceptions import InvalidTransition
+from core.exceptions import InvalidTransition
 from deputies.models import (
     ByElectionResult,
     Congress,

@@ -40,7 +40,7 @@ from proposals.models import (
     ReplyCategory,
     Suggestion,
 )
-from proposals.search import segment_for_index
+from core.search import segment_for_index
 
 from .seed_proposals import CITY_NAME, SIGNERS, TOPICS, body_for, reply_text_for, title_for, topic_places
 

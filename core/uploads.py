@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import filetype
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
@@ -55,9 +54,12 @@ def safe_name(name: str) -> str:
     return f"{stem[:80] or 'file'}{suffix[:8]}"
 
 
-def check_upload(upload) -> tuple[str, str, str]:
-    """Return (content type, stored extension, safe original name) or raise ValidationError."""
-    limit = settings.PROPOSALS_ATTACHMENT_MAX_BYTES
+def check_upload(upload, *, max_bytes: int) -> tuple[str, str, str]:
+    """Return (content type, stored extension, safe original name) or raise ValidationError.
+
+    Each app passes its own size limit (a setting), so one app's files can be larger.
+    """
+    limit = max_bytes
     if upload.size == 0:
         raise ValidationError({"file": _("The file is empty.")})
     if upload.size > limit:

@@ -10,9 +10,9 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from portal import formats
-from portal.formats import CSV, XLSX, ImportFileError, PortalImportForm, sniff
-from portal.importing import BoolWidget, DateWidget, MobileWidget, YearWidget
+from dataio import formats
+from dataio.formats import CSV, XLSX, ImportFileError, PortalImportForm, sniff
+from dataio.importing import BoolWidget, DateWidget, MobileWidget, YearWidget
 
 
 @pytest.fixture(autouse=True)

@@ -35,7 +35,7 @@ from accounts.audit import audit
 from accounts.middleware import current_request
 from accounts.models import SecurityEvent
 from accounts.validators import normalize_mobile, validate_id_number, validate_mobile
-from deputies.masking import can_view_personal_data
+from accounts.roles import can_view_personal_data
 
 from .formats import ImportFileError
 

@@ -1,10 +1,21 @@
-import re
+"""Text that users type: stored tag-free, rendered escaped."""
 
-from django import template
+import re
+from itertools import groupby
+
+import nh3
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-register = template.Library()
+
+def clean_text(value: str) -> str:
+    """Store plain text only: any HTML (scripts included) is removed, the text kept.
+
+    Paragraphs and lists are written as blank lines and "- " or "1." lines and
+    rendered by ``render_body``, which escapes everything first.
+    """
+    return nh3.clean(value or "", tags=set()).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").strip()
+
 
 _BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*(?:\d+[.、)]|[（(]\d+[)）])\s*(.*)$")
@@ -18,15 +29,12 @@ def _line_kind(line: str) -> str:
     return "p"
 
 
-@register.filter
 def render_body(text: str) -> str:
     """Plain text to paragraphs and lists. Everything is escaped first, so no markup survives.
 
     Within a block, runs of "- " lines become a bulleted list, runs of "1." lines a
     numbered list, and other lines a paragraph (an intro line may precede a list).
     """
-    from itertools import groupby
-
     blocks, out = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip()), []
     for block in blocks:
         lines = [line for line in block.split("\n") if line.strip()]
@@ -39,18 +47,3 @@ def render_body(text: str) -> str:
             else:
                 out.append("<p>" + "<br>".join(escape(x) for x in run) + "</p>")
     return mark_safe("".join(out))
-
-
-@register.filter
-def days_left(deadline, today=None):
-    """Days until a date (negative when past)."""
-    import datetime
-
-    from django.utils import timezone
-
-    if not deadline:
-        return ""
-    today = today or timezone.localdate()
-    if isinstance(deadline, datetime.datetime):
-        deadline = deadline.date()
-    return (deadline - today).days

@@ -32,9 +32,8 @@ from import_export.formats import base_formats
 from import_export.forms import ImportForm
 from import_export.tmp_storages import MediaStorage
 
-# A cell starting with one of these is a formula (or becomes one) in Excel and WPS.
-# Tab and carriage return are on OWASP's list too: some spreadsheet apps strip them first.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from core.spreadsheet import FORMULA_PREFIXES, safe_cell
+
 # Rows beyond this are refused: an import is a roster, not a data dump, and a small
 # file can unpack to millions of rows.
 MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 50_000)
@@ -170,9 +169,6 @@ class XLSX(base_formats.XLSX):
 
     def export_data(self, dataset, **kwargs):
         from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-        from openpyxl.styles import Font
         from openpyxl.utils import get_column_letter
 
         book = Workbook(write_only=True)
@@ -182,22 +178,9 @@ class XLSX(base_formats.XLSX):
             # CJK characters are about two columns wide.
             sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, 2 * len(str(header)) + 4))
 
-        def cell(value, bold=False):
-            if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            c = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-                # openpyxl made it a formula ("f"); a string cell with the quote prefix
-                # stays text in Excel and WPS, even after the cell is edited.
-                c.data_type = "s"
-                c.quotePrefix = True
-            if bold:
-                c.font = Font(bold=True)
-            return c
-
-        sheet.append([cell(h, bold=True) for h in dataset.headers or []])
+        sheet.append([safe_cell(sheet, h, bold=True) for h in dataset.headers or []])
         for row in dataset:
-            sheet.append([cell(v) for v in row])
+            sheet.append([safe_cell(sheet, v) for v in row])
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()

@@ -26,18 +26,3 @@ def mask_address(value: str | None) -> str:
     if not value:
         return ""
     return f"{value[:6]}****" if len(value) > 6 else "****"
-
-
-def can_view_personal_data(user, deputy=None) -> bool:
-    """Staff with the permission (and the deputy in their scope), or the deputy themselves."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if deputy is not None and deputy.user_id is not None and deputy.user_id == user.pk:
-        return True
-    if not (user.is_staff and user.has_perm("deputies.view_personal_data")):
-        return False
-    if deputy is None:
-        return True
-    from accounts.roles import deputy_in_scope
-
-    return deputy_in_scope(user, deputy)
