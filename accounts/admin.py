@@ -4,12 +4,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.exceptions import NotAllowed
 from core.masking import mask_mobile
 from dataio.formats import PortalImportExportMixin
 
 from . import roles, services
 from .audit import audit
-from core.exceptions import NotAllowed
 from .models import SecurityEvent, Unit, User
 from .resources import UserResource
 from .scoping import CongressScopedAdminMixin

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from . import roles
 
 # Apps whose every permission the office staff hold. Superusers hold all.
-STAFF_APPS = ["accounts", "deputies", "proposals", "notifications", "django_celery_beat"]
+STAFF_APPS = ["core", "accounts", "deputies", "activities", "proposals", "notifications", "django_celery_beat"]
 # Never granted to the staff group: the audit log is append-only for everyone.
 STAFF_EXCLUDED = {"add_securityevent", "change_securityevent", "delete_securityevent"}
 

@@ -15,7 +15,6 @@ from import_export.fields import Field
 from import_export.instance_loaders import CachedInstanceLoader
 
 from core.masking import mask_mobile
-from deputies.models import Congress
 from dataio.importing import (
     BoolWidget,
     EmailWidget,
@@ -28,6 +27,7 @@ from dataio.importing import (
     column_set,
     scope_message,
 )
+from deputies.models import Congress
 
 from . import services
 from .audit import audit

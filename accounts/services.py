@@ -14,9 +14,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from core.exceptions import NotAllowed
+
 from . import roles
 from .audit import audit
-from core.exceptions import NotAllowed
 from .models import SecurityEvent
 from .validators import normalize_mobile
 

@@ -89,10 +89,13 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "dataio",
-    "deputies",
-    "proposals",
     "notifications",
+    "deputies",
+    "activities",
+    "proposals",
+    "archive",
     "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -34,8 +34,8 @@ from accounts import roles
 from accounts.audit import audit
 from accounts.middleware import current_request
 from accounts.models import SecurityEvent
-from accounts.validators import normalize_mobile, validate_id_number, validate_mobile
 from accounts.roles import can_view_personal_data
+from accounts.validators import normalize_mobile, validate_id_number, validate_mobile
 
 from .formats import ImportFileError
 

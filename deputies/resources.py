@@ -18,6 +18,7 @@ from import_export.instance_loaders import CachedInstanceLoader
 from accounts import roles
 from accounts.models import User
 from accounts.services import user_create, user_sync_roles_many
+from core.masking import mask_address, mask_id_number, mask_mobile
 from dataio.importing import (
     BoolWidget,
     ChoiceWidget,
@@ -39,7 +40,6 @@ from dataio.importing import (
     scope_message,
 )
 
-from core.masking import mask_address, mask_id_number, mask_mobile
 from .models import Congress, Deputy, DeputyGroup, ElectoralUnit, Term
 
 # A name with its record ID, as exported when two deputies of a term share a name: 张伟（123）

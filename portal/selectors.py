@@ -35,7 +35,8 @@ def staff_dashboard(*, actor) -> dict:
     from django.utils import timezone
 
     from accounts import roles
-    from deputies.models import Activity, DeputyLetter, Participation, Vacancy
+    from activities.models import Activity, DeputyLetter, Participation
+    from deputies.models import Vacancy
     from proposals.models import Assignment, Suggestion
 
     scope = roles.congress_scope_ids(actor)

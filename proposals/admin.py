@@ -2,9 +2,9 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import CongressScopedAdminMixin
+from core.exceptions import InvalidTransition, NotAllowed
 
 from . import services
-from core.exceptions import InvalidTransition, NotAllowed
 from .models import (
     Assignment,
     Attachment,

@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from .selectors.public import latest_public_replies
 from core.text import render_body
+
+from .selectors.public import latest_public_replies
 
 
 class PublishedRepliesFeed(Feed):

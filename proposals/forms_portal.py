@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import ALLOWED
+
 from .models import Field, Rating, Suggestion
 from .selectors import portal as selectors
-from core.uploads import ALLOWED
 
 ACCEPT = ".pdf,.doc,.docx,.jpg,.jpeg,.png," + ",".join(sorted(ALLOWED))
 

@@ -348,7 +348,7 @@ class ContactLog(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Recorded by")
     )
     activity = models.ForeignKey(
-        "deputies.Activity",
+        "activities.Activity",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

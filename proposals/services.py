@@ -20,12 +20,14 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from core.exceptions import InvalidTransition, NotAllowed
+from core.search import segment_for_index
 from core.text import clean_text
+from core.workdays import add_workdays
 from deputies.models import Deputy
 from notifications.services import notify
 
 from . import workflow
-from core.exceptions import InvalidTransition, NotAllowed
 from .models import (
     Assignment,
     Attachment,
@@ -43,8 +45,6 @@ from .models import (
     SuggestionEvent,
     ThirdPartyEvaluation,
 )
-from core.search import segment_for_index
-from core.workdays import add_workdays
 
 S = Suggestion.Status
 A = Assignment.Status

@@ -1,4 +1,5 @@
 from django import template
+
 from .. import masking
 from ..text import render_body as _render_body
 

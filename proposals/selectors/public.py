@@ -20,10 +20,10 @@ from django.db.models import Case, Exists, F, FloatField, Func, OuterRef, Prefet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from core.search import segment_query
 from deputies.models import CongressSession
 
 from ..models import Assignment, Attachment, Commitment, CoSigner, Field, Rating, Reply, ReplyCategory, Suggestion
-from core.search import segment_query
 
 S = Suggestion.Status
 A = Assignment.Status

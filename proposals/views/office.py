@@ -20,8 +20,10 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import documents, exports, services, workflow
 from core.exceptions import InvalidTransition, NotAllowed
+from core.workdays import add_workdays
+
+from .. import documents, exports, services, workflow
 from ..forms_office import (
     AcceptForm,
     AssignFormSet,
@@ -41,7 +43,6 @@ from ..forms_office import (
 )
 from ..models import Assignment, Field, KeySupervision, Rating, Suggestion
 from ..selectors import office as selectors
-from core.workdays import add_workdays
 from .unit import add_service_errors, deadline_info
 
 S = Suggestion.Status

@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import services, workflow
 from core.exceptions import InvalidTransition, NotAllowed
+from core.templatetags.core_tags import days_left
+
+from .. import services, workflow
 from ..forms_portal import AttachmentForm, InviteForm, RatingForm, RespondForm, SuggestionForm, UnitSearchForm
 from ..models import Assignment, CoSigner, Reply, Suggestion
 from ..selectors import portal as selectors
 from ..selectors import suggestion_get_for_actor
-from core.templatetags.core_tags import days_left
 
 PAGE_SIZE = 20
 UNITS_PAGE_SIZE = 30

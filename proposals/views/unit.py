@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import services, workflow
 from core.exceptions import NotAllowed
+from core.workdays import workdays_between
+
+from .. import services, workflow
 from ..forms_unit import (
     CommitmentFormSet,
     CommitmentProgressForm,
@@ -31,7 +33,6 @@ from ..forms_unit import (
 )
 from ..models import Assignment, Commitment, Rating
 from ..selectors import unit as selectors
-from core.workdays import workdays_between
 
 A = Assignment.Status
 PAGE_SIZE = 20

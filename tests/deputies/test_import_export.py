@@ -18,9 +18,9 @@ from django.utils import translation
 
 from accounts import roles
 from accounts.models import SecurityEvent, User
+from dataio.formats import CSV, XLSX, ImportFileError
 from deputies.models import Deputy, DeputyGroup, ElectoralUnit
 from deputies.resources import DeputyGroupResource, DeputyResource, ElectoralUnitResource
-from dataio.formats import CSV, XLSX, ImportFileError
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,8 @@ import datetime
 
 import pytest
 
-from core.exceptions import NotAllowed
+from core.exceptions import InvalidTransition, NotAllowed
 from deputies import services
-from core.exceptions import InvalidTransition
 from deputies.models import CredentialsReview, Deputy, StatusChange, Vacancy
 from deputies.selectors import electoral_unit_counts, serving_count
 from tests import factories

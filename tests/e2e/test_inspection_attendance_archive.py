@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.services import user_sync_roles
-from deputies.models import Activity, Participation
+from activities.models import Activity, Participation
 from tests import factories
 
 pytestmark = pytest.mark.e2e
@@ -72,7 +72,7 @@ def test_inspection_invitation_attendance_and_archive(
 
     # Staff log in and create the inspection on the admin's add page.
     log_in(page, live_server, people["staff"].email)
-    page.goto(live_server.url + "/admin/deputies/activity/add/")
+    page.goto(live_server.url + "/admin/activities/activity/add/")
     page.locator("#id_congress").select_option(str(people["city"].pk))
     page.locator("#id_kind").select_option(Activity.Kind.INSPECTION)
     page.locator("#id_title").fill(TITLE)
@@ -85,7 +85,7 @@ def test_inspection_invitation_attendance_and_archive(
     page.locator(".select2-search__field").fill("工作人员")
     page.locator(".select2-results__option", has_text="工作人员甲").click()
     page.locator("input[name=_save]").click()
-    expect(page).to_have_url(re.compile(r"/admin/deputies/activity/$"))
+    expect(page).to_have_url(re.compile(r"/admin/activities/activity/$"))
     activity = Activity.objects.get(title=TITLE)
     assert (activity.start_date, activity.recorder, activity.created_by) == (
         yesterday,

@@ -5,8 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from activities.models import Activity, Participation
+from activities import services as ledger
 from deputies import services as roster
-from deputies.models import Activity, Participation, StatusChange
+from deputies.models import StatusChange
 from portal.selectors import staff_dashboard
 from tests import factories
 
@@ -28,10 +30,10 @@ def test_dashboard_figures_are_recounts(staff_client, staff, city, term, elector
         recorder=staff,
         created_by=staff,
     )
-    roster.activity_invite(actor=staff, activity=meeting, deputies=grassroots[:3])
+    ledger.activity_invite(actor=staff, activity=meeting, deputies=grassroots[:3])
     marks = {p.pk: ("attended", "") for p in Participation.objects.filter(activity=meeting)[:1]}
     marks |= {p.pk: ("absent", "") for p in Participation.objects.filter(activity=meeting)[1:]}
-    roster.attendance_record(actor=staff, activity=meeting, marks=marks)
+    ledger.attendance_record(actor=staff, activity=meeting, marks=marks)
     Activity.objects.create(
         congress=city,
         kind=Activity.Kind.INSPECTION,

@@ -19,10 +19,10 @@ import pytest
 from django.db import OperationalError, connection
 
 from accounts.models import User
-from proposals import services
 from core.exceptions import InvalidTransition
-from proposals.models import NumberCounter, Suggestion, SuggestionEvent
 from core.search import segment_for_index
+from proposals import services
+from proposals.models import NumberCounter, Suggestion, SuggestionEvent
 
 from .. import factories
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from proposals import services
-from proposals.management.commands.bench_proposals import build_dataset
+from demo.management.commands.bench_proposals import build_dataset
 from proposals.models import Attachment, CoSigner, Rating, Suggestion
 
 from .test_public_helpers import (  # noqa: F401 - fast_passwords is an autouse fixture

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from proposals import services
-from proposals.management.commands.bench_proposals import build_dataset
+from demo.management.commands.bench_proposals import build_dataset
 from proposals.models import Rating, Reply
 from proposals.selectors.public import latest_public_replies
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from proposals import services
-from proposals.management.commands.bench_proposals import build_dataset
+from demo.management.commands.bench_proposals import build_dataset
 from proposals.models import Rating, Suggestion
 from proposals.selectors.public import PAGE_SIZE
 

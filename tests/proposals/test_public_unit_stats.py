@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from proposals import services
-from proposals.management.commands.bench_proposals import build_dataset
+from demo.management.commands.bench_proposals import build_dataset
 from proposals.models import Assignment, Rating
 from proposals.selectors.public import unit_statistics
 

@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from proposals.models import Suggestion
 from core.search import segment_for_index
+from proposals.models import Suggestion
 from proposals.selectors.public import apply_search, search_words, tsquery_for
 
 from .test_public_helpers import fast_passwords, handled  # noqa: F401 - fast_passwords is autouse

@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
+from core.exceptions import InvalidTransition, NotAllowed
+from core.workdays import add_workdays
 from deputies.models import Congress, Deputy, StandingCommitteeMember
 from notifications.models import Notification
 from proposals import services, workflow
-from core.exceptions import InvalidTransition, NotAllowed
 from proposals.models import (
     Assignment,
     Commitment,
@@ -28,7 +29,6 @@ from proposals.models import (
     SuggestionEvent,
 )
 from proposals.selectors import suggestion_get_for_actor
-from core.workdays import add_workdays
 
 from .. import factories
 from .test_public_helpers import (  # noqa: F401 - fast_passwords is an autouse fixture
