@@ -8,9 +8,9 @@ from django.contrib.auth.models import Group
 from django.core import mail
 
 from accounts import roles
-from core.exceptions import NotAllowed
 from accounts.models import SecurityEvent, User
 from accounts.services import user_create, user_invite, user_set_active
+from core.exceptions import NotAllowed
 from tests import factories
 
 
