@@ -45,6 +45,7 @@ from .models import (
     SuggestionEvent,
     ThirdPartyEvaluation,
 )
+from .workflow import DEPUTY, STAFF, SYSTEM, UNIT
 
 S = Suggestion.Status
 A = Assignment.Status
@@ -89,30 +90,15 @@ def _event(suggestion, action, *, actor, from_status="", to_status="", note=""):
 
 
 def _refuse(current: str, action: str):
-    label = S(current).label if current in S.values else current
-    return InvalidTransition(
-        _("This item is “%(status)s”; “%(action)s” is not possible now.")
-        % {"status": label, "action": workflow.ACTION_LABELS.get(action, action)}
+    return workflow._suggestion_refusal(None, current, action)
+
+
+def _transition(suggestion: Suggestion, action: str, *, actor, role: str = STAFF, note: str = "", **updates):
+    """Move the suggestion along the table (``workflow.SUGGESTION``); refuse, changing nothing,
+    if it is not in a source state or ``role`` may not run the action."""
+    return workflow.SUGGESTION.run(
+        suggestion, action, actor=actor, role=role, note=note, updates={"updated_at": timezone.now(), **updates}
     )
-
-
-def _transition(suggestion: Suggestion, action: str, *, actor, note: str = "", **updates) -> SuggestionEvent:
-    """Move the suggestion along the table; refuse (changing nothing) if it is not in a source state."""
-    rule = workflow.TRANSITIONS[action]
-    current = Suggestion.objects.filter(pk=suggestion.pk).values_list("status", flat=True).first()
-    target = rule.target or current
-    changed = 0
-    if current in rule.sources:
-        changed = Suggestion.objects.filter(pk=suggestion.pk, status=current).update(
-            status=target, updated_at=timezone.now(), **updates
-        )
-    if not changed:
-        raise _refuse(current, action)
-    suggestion.status = target
-    for key, value in updates.items():
-        if not hasattr(value, "resolve_expression"):
-            setattr(suggestion, key, value)
-    return _event(suggestion, action, actor=actor, from_status=current, to_status=target, note=note)
 
 
 def _reindex(suggestion: Suggestion) -> None:
@@ -243,15 +229,19 @@ def cosigner_withdraw(*, actor, cosigner: CoSigner) -> None:
 def cosigner_respond(*, actor, cosigner: CoSigner, confirm: bool) -> CoSigner:
     if cosigner.deputy.user_id != actor.pk:
         raise NotAllowed(_("Only the invited deputy may answer."))
-    target = CoSigner.Status.CONFIRMED if confirm else CoSigner.Status.DECLINED
     with transaction.atomic():
-        updated = CoSigner.objects.filter(
-            pk=cosigner.pk, suggestion__status__in=workflow.EDITABLE | {S.SUBMITTED}
-        ).update(status=target, responded_at=timezone.now())
-        if not updated:
+        try:
+            workflow.COSIGNER.run(
+                cosigner,
+                "confirm" if confirm else "decline",
+                actor=actor,
+                role=DEPUTY,
+                updates={"responded_at": timezone.now()},
+                where={"suggestion__status__in": workflow.EDITABLE | {S.SUBMITTED}},
+            )
+        except InvalidTransition:
             raise InvalidTransition(_("This item can no longer be co-signed."))
-        _event(cosigner.suggestion, "cosigner_" + target, actor=actor, note=cosigner.deputy.name)
-    cosigner.status = target
+        _event(cosigner.suggestion, "cosigner_" + cosigner.status, actor=actor, note=cosigner.deputy.name)
     return cosigner
 
 
@@ -324,7 +314,13 @@ def suggestion_submit(*, actor, suggestion: Suggestion) -> Suggestion:
                     )
                     % {"needed": needed, "have": have}
                 )
-        _transition(suggestion, "submit", actor=actor, submitted_at=timezone.now())
+        _transition(
+            suggestion,
+            "submit",
+            actor=actor,
+            role=DEPUTY if is_lead_deputy(actor, suggestion) else STAFF,
+            submitted_at=timezone.now(),
+        )
     return suggestion
 
 
@@ -501,13 +497,13 @@ def assignment_request_reassign(*, actor, assignment: Assignment, reason: str, t
             _("The window for re-assignment requests closed on %(date)s.") % {"date": assignment.reassign_window_ends}
         )
     with transaction.atomic():
-        updated = Assignment.objects.filter(pk=assignment.pk, status=A.ASSIGNED).update(
-            status=A.REASSIGN_REQUESTED, reassign_reason=reason
-        )
-        if not updated:
+        try:
+            workflow.ASSIGNMENT.run(
+                assignment, "request_reassign", actor=actor, role=UNIT, updates={"reassign_reason": reason}
+            )
+        except InvalidTransition:
             raise InvalidTransition(_("A re-assignment can only be requested before replying."))
         _event(assignment.suggestion, "reassign_requested", actor=actor, note=f"{assignment.unit}: {reason}")
-    assignment.status, assignment.reassign_reason = A.REASSIGN_REQUESTED, reason
     return assignment
 
 
@@ -518,15 +514,15 @@ def assignment_decide_reassign(
     suggestion = assignment.suggestion
     require_staff(actor, suggestion)
     with transaction.atomic():
+        try:
+            workflow.ASSIGNMENT.run(
+                assignment, "grant_reassign" if grant else "refuse_reassign", actor=actor, role=STAFF
+            )
+        except InvalidTransition:
+            raise InvalidTransition(_("There is no open re-assignment request."))
         if not grant:
-            updated = Assignment.objects.filter(pk=assignment.pk, status=A.REASSIGN_REQUESTED).update(status=A.ASSIGNED)
-            if not updated:
-                raise InvalidTransition(_("There is no open re-assignment request."))
             _event(suggestion, "reassign_refused", actor=actor, note=note)
             return None
-        updated = Assignment.objects.filter(pk=assignment.pk, status=A.REASSIGN_REQUESTED).update(status=A.WITHDRAWN)
-        if not updated:
-            raise InvalidTransition(_("There is no open re-assignment request."))
         _transition(suggestion, "reassign", actor=actor, note=f"{assignment.unit} → {new_unit or '—'} {note}".strip())
         if new_unit is not None:
             if new_unit.congress_id != suggestion.congress_id:
@@ -634,13 +630,13 @@ def reply_submit(
         )
         for content, due in commitments:
             Commitment.objects.create(reply=reply, content=clean_text(content), due_date=due)
-        Assignment.objects.filter(pk=locked.pk).update(
-            status=A.REPLIED, first_replied_on=locked.first_replied_on or replied_on
+        workflow.ASSIGNMENT.run(
+            locked, "reply", actor=actor, role=UNIT, updates={"first_replied_on": locked.first_replied_on or replied_on}
         )
         _event(suggestion, "unit_replied", actor=actor, note=f"{locked.unit}: {category.code}")
         pending = _required_assignments(suggestion).exclude(status__in=[A.REPLIED, A.DONE]).exists()
         if not pending:
-            _transition(suggestion, "reply", actor=actor)
+            _transition(suggestion, "reply", actor=actor, role=SYSTEM)
             if suggestion.lead_deputy.user_id:
                 notify(
                     suggestion.lead_deputy.user,
@@ -682,9 +678,9 @@ def reply_rate(*, actor, reply: Reply, value: str, comment: str = "") -> Rating:
         status = Suggestion.objects.filter(pk=suggestion.pk).values_list("status", flat=True).first()
         if value == Rating.Value.UNSATISFIED:
             new_deadline = timezone.localdate() + relativedelta(months=settings.PROPOSALS_REHANDLE_MONTHS)
-            Assignment.objects.filter(pk=assignment.pk).update(status=A.REHANDLING, deadline=new_deadline)
+            workflow.ASSIGNMENT.run(locked, "rehandle", actor=actor, role=DEPUTY, updates={"deadline": new_deadline})
             if status != S.REHANDLING:
-                _transition(suggestion, "rehandle", actor=actor, note=comment)
+                _transition(suggestion, "rehandle", actor=actor, role=SYSTEM, note=comment)
             for officer in assignment.unit.officers.filter(is_active=True):
                 notify(
                     officer,
@@ -695,10 +691,10 @@ def reply_rate(*, actor, reply: Reply, value: str, comment: str = "") -> Rating:
                     url=f"/unit/assignments/{assignment.pk}/",
                 )
         else:
-            Assignment.objects.filter(pk=assignment.pk).update(status=A.DONE)
+            workflow.ASSIGNMENT.run(locked, "done", actor=actor, role=DEPUTY)
             # Every unit that must reply has a satisfied or basically satisfied latest reply.
             if status == S.REPLIED and not _required_assignments(suggestion).exclude(status=A.DONE).exists():
-                _transition(suggestion, "rate", actor=actor)
+                _transition(suggestion, "rate", actor=actor, role=SYSTEM)
     return rating
 
 
@@ -714,15 +710,16 @@ def suggestion_close(*, actor, suggestion: Suggestion, publish: bool = False, no
 def suggestion_set_published(*, actor, suggestion: Suggestion, published: bool) -> Suggestion:
     """Publish a handled item with its replies (attachments only where cleared for publication)."""
     require_staff(actor, suggestion)
-    current = Suggestion.objects.filter(pk=suggestion.pk).values_list("status", flat=True).first()
-    if published and current not in {S.REPLIED, S.RATED, S.CLOSED, S.REHANDLING}:
-        raise InvalidTransition(_("Only an item that has been replied to can be published."))
-    with transaction.atomic():
-        Suggestion.objects.filter(pk=suggestion.pk).update(
-            published=published, published_at=timezone.now() if published else None
+    try:
+        workflow.SUGGESTION.run(
+            suggestion,
+            "published" if published else "unpublished",
+            actor=actor,
+            role=STAFF,
+            updates={"published": published, "published_at": timezone.now() if published else None},
         )
-        _event(suggestion, "published" if published else "unpublished", actor=actor)
-    suggestion.published = published
+    except InvalidTransition:
+        raise InvalidTransition(_("Only an item that has been replied to can be published."))
     return suggestion
 
 
@@ -747,9 +744,7 @@ def commitment_progress_add(
             commitment=commitment, reported_on=reported_on, note=note, reported_by=actor
         )
         if fulfilled:
-            Commitment.objects.filter(pk=commitment.pk).update(
-                status=Commitment.Status.FULFILLED, fulfilled_on=reported_on
-            )
+            workflow.COMMITMENT.run(commitment, "fulfil", actor=actor, role=UNIT, updates={"fulfilled_on": reported_on})
         suggestion = commitment.reply.assignment.suggestion
         _event(suggestion, "commitment_progress", actor=actor, note=note[:200])
         if suggestion.lead_deputy.user_id:
@@ -773,7 +768,7 @@ def key_supervision_select(
     selected_on: datetime.date | None = None,
 ) -> KeySupervision:
     require_staff(actor, suggestion)
-    if suggestion.status in {S.DRAFT, S.SUBMITTED, S.RETURNED, S.MERGED}:
+    if not workflow.SUGGESTION.can("key_supervision", status=suggestion.status, roles=STAFF):
         raise InvalidTransition(_("Only an accepted item can be chosen for key supervision."))
     if not sc_leader.is_leader:
         raise ValidationError({"sc_leader": _("Choose a director or deputy director of the standing committee.")})
@@ -789,7 +784,10 @@ def key_supervision_select(
             committee=clean_text(committee),
             selected_on=selected_on,
         )
-        _event(suggestion, "key_supervision", actor=actor, note=str(sc_leader))
+        try:
+            workflow.SUGGESTION.run(suggestion, "key_supervision", actor=actor, role=STAFF, note=str(sc_leader))
+        except InvalidTransition:
+            raise InvalidTransition(_("Only an accepted item can be chosen for key supervision."))
     return supervision
 
 

@@ -1,32 +1,23 @@
-"""The suggestion workflow as one explicit table.
+"""The workflows of suggestions and motions, as transition tables run by ``core.workflow``.
 
 Each action names the states it may start from, the state it leads to (None: the
 status does not change, e.g. adding a unit to an assigned suggestion), and who may
-run it. ``services._transition`` is the only code that changes ``Suggestion.status``.
+run it; the engine enforces all three. ``SUGGESTION`` writes a SuggestionEvent per
+transition (the timeline deputies and staff see); the assignment, co-signer and
+commitment workflows have their own audit columns, and the services write their
+timeline entries.
 """
 
-from dataclasses import dataclass
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from .models import Suggestion
+from core.exceptions import InvalidTransition
+from core.workflow import DEPUTY, STAFF, SYSTEM, UNIT, Transition, Workflow, t
+
+from .models import Assignment, Commitment, CoSigner, Suggestion, SuggestionEvent
 
 S = Suggestion.Status
-
-DEPUTY = "deputy"  # the lead deputy
-STAFF = "staff"
-UNIT = "unit"  # an officer of an assigned unit
-SYSTEM = "system"  # follows from another action (e.g. the last reply arriving)
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset
-    target: str | None
-    actors: frozenset
-
-
-def t(sources, target, *actors) -> Transition:
-    return Transition(frozenset(sources), target, frozenset(actors))
-
+A = Assignment.Status
 
 TRANSITIONS: dict[str, Transition] = {
     "submit": t({S.DRAFT, S.RETURNED}, S.SUBMITTED, DEPUTY, STAFF),
@@ -41,6 +32,10 @@ TRANSITIONS: dict[str, Transition] = {
     # From "assigned" too: with several units, one unit's reply may be rated before another replies.
     "rehandle": t({S.ASSIGNED, S.REPLIED, S.RATED}, S.REHANDLING, SYSTEM),
     "close": t({S.RATED, S.REPLIED}, S.CLOSED, STAFF),
+    # Status unchanged, but only from these states and only by staff; each writes an event.
+    "published": t({S.REPLIED, S.RATED, S.CLOSED, S.REHANDLING}, None, STAFF),
+    "unpublished": t(set(S.values), None, STAFF),
+    "key_supervision": t(set(S.values) - {S.DRAFT, S.SUBMITTED, S.RETURNED, S.MERGED}, None, STAFF),
 }
 
 # States in which a unit is handling the suggestion (reminders, unit pages).
@@ -49,8 +44,6 @@ HANDLING = frozenset({S.ASSIGNED, S.REHANDLING})
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 
 # What each action (and each SuggestionEvent.action) is called on screen.
-from django.utils.translation import gettext_lazy as _  # noqa: E402
-
 ACTION_LABELS = {
     "create": _("Draft created"),
     "submit": _("Submitted"),
@@ -84,3 +77,69 @@ ACTION_LABELS = {
     "attachment_public": _("Attachment cleared for publication"),
     "attachment_private": _("Attachment withdrawn from publication"),
 }
+
+
+def _suggestion_event(suggestion, *, action, actor, from_status, to_status, note):
+    return SuggestionEvent.objects.create(
+        suggestion=suggestion,
+        action=action,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+
+
+def _suggestion_refusal(suggestion, current, action):
+    label = S(current).label if current in S.values else current
+    return InvalidTransition(
+        gettext("This item is “%(status)s”; “%(action)s” is not possible now.")
+        % {"status": label, "action": ACTION_LABELS.get(action, action)}
+    )
+
+
+SUGGESTION = Workflow(
+    model=Suggestion, transitions=TRANSITIONS, labels=ACTION_LABELS, event=_suggestion_event, refusal=_suggestion_refusal
+)
+
+# A unit's assignment: received → (re-assignment asked) → replied → rated, or handled again.
+ASSIGNMENT = Workflow(
+    model=Assignment,
+    transitions={
+        "request_reassign": t({A.ASSIGNED}, A.REASSIGN_REQUESTED, UNIT),
+        "refuse_reassign": t({A.REASSIGN_REQUESTED}, A.ASSIGNED, STAFF),
+        "grant_reassign": t({A.REASSIGN_REQUESTED}, A.WITHDRAWN, STAFF),
+        "reply": t({A.ASSIGNED, A.REHANDLING}, A.REPLIED, UNIT),
+        "rehandle": t({A.REPLIED}, A.REHANDLING, DEPUTY),
+        "done": t({A.REPLIED}, A.DONE, DEPUTY),
+    },
+    labels={
+        "request_reassign": _("Re-assignment requested"),
+        "refuse_reassign": _("Re-assignment refused"),
+        "grant_reassign": _("Re-assigned"),
+        "reply": _("Unit replied"),
+        "rehandle": _("Sent back for handling again"),
+        "done": _("Reply rated"),
+    },
+    state_labels=dict(A.choices),
+)
+
+C = CoSigner.Status
+# A co-signer may change their answer while the item can still be co-signed (the service
+# adds that condition on the suggestion to the same UPDATE).
+COSIGNER = Workflow(
+    model=CoSigner,
+    transitions={
+        "confirm": t(set(C.values), C.CONFIRMED, DEPUTY),
+        "decline": t(set(C.values), C.DECLINED, DEPUTY),
+    },
+    labels={"confirm": _("Co-signer confirmed"), "decline": _("Co-signer declined")},
+    state_labels=dict(C.choices),
+)
+
+COMMITMENT = Workflow(
+    model=Commitment,
+    transitions={"fulfil": t({Commitment.Status.OPEN}, Commitment.Status.FULFILLED, UNIT)},
+    labels={"fulfil": _("Fulfilled")},
+    state_labels=dict(Commitment.Status.choices),
+)

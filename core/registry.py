@@ -1,0 +1,109 @@
+"""Registries that let each app plug into the shared pages without the lower layers
+importing it: navigation entries, staff-dashboard panels and archive sections.
+
+An app adds entries from its own modules, found at start-up the way reminder scans
+are (``navigation.py``, ``dashboard.py``, ``archive_sections.py``): the page that
+shows them only reads the registry, so adding an app edits no shared template.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    order: int
+    func: Callable = field(compare=False)
+
+
+class Registry:
+    """Named callables in a fixed order; registering a name twice replaces the entry."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self._entries: dict[str, Entry] = {}
+
+    def register(self, name: str, *, order: int = 100):
+        def decorator(func):
+            self._entries[name] = Entry(name=name, order=order, func=func)
+            return func
+
+        return decorator
+
+    def unregister(self, name: str) -> None:
+        """Remove an entry (a test's, say); a name never registered is ignored."""
+        self._entries.pop(name, None)
+
+    def entries(self) -> list[Entry]:
+        return sorted(self._entries.values(), key=lambda e: (e.order, e.name))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._entries
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link of the header navigation.
+
+    ``label`` is a lazy translatable string; ``url`` a URL name (``"app:view"``) or a URL.
+    ``order`` places the link among every app's links. The link is marked as the current
+    page (``aria-current="page"``) on its own URL and, when ``active_prefix`` is set, on every
+    path that starts with it. ``badge`` is a count shown after the label (read out as "n
+    unread"), or a callable returning it so that the query runs only when the header is drawn.
+    """
+
+    label: str
+    url: str
+    order: int = 100
+    active_prefix: str | None = None
+    badge: int | Callable[[], int] | None = None
+
+    @property
+    def href(self) -> str:
+        from django.shortcuts import resolve_url
+
+        return resolve_url(self.url)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One count on the staff dashboard: a stable ``key``, a lazy ``label``, the count and where it leads."""
+
+    key: str
+    label: str
+    count: int
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """An app's block of the staff dashboard.
+
+    ``figures`` are shown as linked counts, ``lines`` (plain text, already translated) as
+    sentences below them; ``values`` holds the numbers behind the lines by key, so readers
+    other than the page (tests, exports) need not parse the text.
+    """
+
+    figures: Sequence[Figure] = ()
+    lines: Sequence[str] = ()
+    values: Mapping[str, int] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        """Every number of the panel by key: the figures' counts and the values."""
+        return {**{figure.key: figure.count for figure in self.figures}, **self.values}
+
+
+# ``func(request) -> list[NavItem]``: the header links a user may follow.
+navigation = Registry("navigation entry")
+# ``func(actor, today) -> Panel | None``: a block of figures on the staff dashboard.
+dashboard_panels = Registry("dashboard panel")
+# ``func(deputy, year, viewer) -> ArchiveSection | None``: a part of a deputy's performance archive.
+archive_sections = Registry("archive section")
+
+
+def discover() -> None:
+    """Import each installed app's registration modules (called once, from core's AppConfig)."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("navigation", "dashboard", "archive_sections")
