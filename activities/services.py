@@ -13,16 +13,18 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from core.exceptions import InvalidTransition, NotAllowed
+from core.workflow import DEPUTY, RECORDER, STAFF, UNIT
 from deputies.models import Deputy
 from deputies.services import deputy_status_on, require_roster_editor
 
+from . import workflow
 from .models import Activity, DeputyLetter, Participation
 
 S = Deputy.Status
 
 P = Participation.Status
 ATTENDANCE_STATES = {P.ATTENDED, P.ABSENT, P.EXCUSED}
-ANSWER_STATES = {P.INVITED, P.ACCEPTED, P.DECLINED}
+ANSWER_STATES = workflow.ANSWER_STATES
 
 
 def require_activity_manager(actor, activity: Activity) -> None:
@@ -63,7 +65,9 @@ def activity_update(*, actor, activity: Activity, fields) -> Activity:
         concrete = [f for f in fields if not activity._meta.get_field(f).many_to_many]
         if concrete:
             activity.save(update_fields=concrete)
-        copies = {target: getattr(activity, source) for source, target in COPIED_TO_PARTICIPATIONS.items() if source in fields}
+        copies = {
+            target: getattr(activity, source) for source, target in COPIED_TO_PARTICIPATIONS.items() if source in fields
+        }
         if copies:
             Participation.objects.filter(activity=activity).update(**copies)
     return activity
@@ -120,13 +124,16 @@ def participation_respond(*, actor, participation: Participation, accept: bool, 
     activity = participation.activity
     if activity.attendance_closed_at is not None or activity.end_date < timezone.localdate():
         raise InvalidTransition(_("The activity is over; the invitation can no longer be answered."))
-    target = P.ACCEPTED if accept else P.DECLINED
-    with transaction.atomic():
-        updated = Participation.objects.filter(pk=participation.pk, status__in=ANSWER_STATES).update(
-            status=target, reason="" if accept else reason[:200], responded_at=timezone.now()
+    try:
+        workflow.PARTICIPATION.run(
+            participation,
+            "accept" if accept else "decline",
+            actor=actor,
+            role=DEPUTY,
+            updates={"reason": "" if accept else reason[:200], "responded_at": timezone.now()},
         )
-        if not updated:
-            raise InvalidTransition(_("Attendance has already been recorded for this invitation."))
+    except InvalidTransition:
+        raise InvalidTransition(_("Attendance has already been recorded for this invitation."))
     participation.refresh_from_db()
     return participation
 
@@ -172,8 +179,8 @@ def attendance_record(*, actor, activity: Activity, marks: dict, walk_ins=(), to
                     % {"name": p.deputy.name, "date": activity.start_date}
                 )
                 continue
-            p.status, p.reason = status, (reason or p.reason)[:200]
-            changed.append(p)
+            p.reason = (reason or p.reason)[:200]
+            changed.append((p, workflow.ATTENDANCE_ACTIONS[status]))
         already = {p.deputy_id for p in participations.values()}
         new = []
         for d in walk_ins:
@@ -188,27 +195,32 @@ def attendance_record(*, actor, activity: Activity, marks: dict, walk_ins=(), to
                 )
             else:
                 already.add(d.pk)
-                new.append(
-                    Participation(
-                        activity=activity,
-                        deputy=d,
-                        status=P.ATTENDED,
-                        walk_in=True,
-                        activity_date=activity.start_date,
-                        activity_kind=activity.kind,
-                    )
+                walk_in = Participation(
+                    activity=activity,
+                    deputy=d,
+                    walk_in=True,
+                    activity_date=activity.start_date,
+                    activity_kind=activity.kind,
                 )
+                workflow.PARTICIPATION.start(walk_in, P.ATTENDED)
+                new.append(walk_in)
         if errors:
             raise ValidationError(errors)
         now = timezone.now()
-        for p in changed + new:
+        for p in new:
             p.recorded_at, p.recorded_by = now, actor
-        Participation.objects.bulk_update(changed, ["status", "reason", "recorded_at", "recorded_by"], batch_size=500)
+        workflow.PARTICIPATION.run_each(
+            changed,
+            actor=actor,
+            role=RECORDER if activity.recorder_id == actor.pk else STAFF,
+            fields=["reason"],
+            updates={"recorded_at": now, "recorded_by": actor},
+        )
         Participation.objects.bulk_create(new, batch_size=500)
         Activity.objects.filter(pk=activity.pk).update(attendance_closed_at=now)
         activity.attendance_closed_at = now
     counts = dict.fromkeys(ATTENDANCE_STATES, 0)
-    for p in changed + new:
+    for p in [p for p, _action in changed] + new:
         counts[p.status] += 1
     return counts
 
@@ -223,10 +235,15 @@ def letter_forward(*, actor, letter: DeputyLetter, body, forwarded_on: datetime.
     require_roster_editor(actor, letter.deputy.congress_id)
     reply_due = reply_due or forwarded_on + datetime.timedelta(days=LETTER_REPLY_DAYS)
     with transaction.atomic():
-        updated = DeputyLetter.objects.filter(pk=letter.pk, status=DeputyLetter.Status.RECEIVED).update(
-            status=DeputyLetter.Status.FORWARDED, body=body, forwarded_on=forwarded_on, reply_due=reply_due
-        )
-        if not updated:
+        try:
+            workflow.LETTER.run(
+                letter,
+                "forward",
+                actor=actor,
+                role=STAFF,
+                updates={"body": body, "forwarded_on": forwarded_on, "reply_due": reply_due},
+            )
+        except InvalidTransition:
             raise InvalidTransition(_("This matter has already been forwarded."))
         _notify_unit_officers(
             body, letter, key="forwarded", title=_("A deputy's matter to answer by %(date)s") % {"date": reply_due}
@@ -245,10 +262,15 @@ def letter_reply(*, actor, letter: DeputyLetter, reply: str, replied_on: datetim
     if not reply.strip():
         raise ValidationError({"reply": _("The reply cannot be empty.")})
     with transaction.atomic():
-        updated = DeputyLetter.objects.filter(pk=letter.pk, status=DeputyLetter.Status.FORWARDED).update(
-            status=DeputyLetter.Status.REPLIED, reply=reply.strip(), replied_on=replied_on
-        )
-        if not updated:
+        try:
+            workflow.LETTER.run(
+                letter,
+                "reply",
+                actor=actor,
+                role=UNIT if is_officer else STAFF,
+                updates={"reply": reply.strip(), "replied_on": replied_on},
+            )
+        except InvalidTransition:
             raise InvalidTransition(_("Only a forwarded matter can be answered."))
         if letter.deputy.user_id:
             notify(
@@ -269,10 +291,15 @@ def letter_feedback(*, actor, letter: DeputyLetter, feedback: str, note: str = "
     if feedback not in DeputyLetter.Feedback.values:
         raise ValidationError({"feedback": _("Choose satisfied, basically satisfied or unsatisfied.")})
     with transaction.atomic():
-        updated = DeputyLetter.objects.filter(pk=letter.pk, status=DeputyLetter.Status.REPLIED).update(
-            status=DeputyLetter.Status.CLOSED, feedback=feedback, feedback_note=note.strip()
-        )
-        if not updated:
+        try:
+            workflow.LETTER.run(
+                letter,
+                "feedback",
+                actor=actor,
+                role=DEPUTY,
+                updates={"feedback": feedback, "feedback_note": note.strip()},
+            )
+        except InvalidTransition:
             raise InvalidTransition(_("Feedback can be given once the reply has arrived."))
     letter.refresh_from_db()
     return letter

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext as _
 
 from .exceptions import InvalidTransition, NotAllowed
@@ -71,6 +72,7 @@ class Workflow:
         event: Callable | None = None,
         refusal: Callable | None = None,
         field: str = "status",
+        initial: Iterable[str] = (),
     ):
         self.model = model
         self.transitions = transitions
@@ -79,6 +81,7 @@ class Workflow:
         self.event = event
         self.refusal = refusal
         self.field = field
+        self.initial = frozenset(initial)
 
     # --- questions -------------------------------------------------------------------------
 
@@ -99,6 +102,18 @@ class Workflow:
         return self.transitions[action].sources
 
     # --- changes -----------------------------------------------------------------------------
+
+    def start(self, obj, state: str) -> None:
+        """Give a row that is not saved yet one of the workflow's initial states (an import
+        may create a by-elected deputy as pending, say); a saved row only moves by ``run``."""
+        if obj.pk is not None:
+            raise InvalidTransition(_("A saved record changes state only through its workflow."))
+        if state not in self.initial:
+            raise InvalidTransition(
+                _("A new record cannot start as “%(status)s”.")
+                % {"status": (self.state_labels or {}).get(state, state)}
+            )
+        setattr(obj, self.field, state)
 
     def _check_role(self, action: str, role: str) -> Transition:
         rule = self.transitions[action]
@@ -195,3 +210,51 @@ class Workflow:
         for obj in objs:
             setattr(obj, self.field, target)
         return moved
+
+    def run_each(self, items, *, actor, role: str, fields: Iterable[str] = (), updates: dict | None = None, batch=500):
+        """Move many rows, each by its own action, in one UPDATE per ``batch`` rows (like
+        ``bulk_update``), all or nothing.
+
+        ``items`` are ``(obj, action)`` pairs read in this transaction (lock them with
+        ``select_for_update``); ``fields`` are other per-row fields taken from each object,
+        ``updates`` fields written alike on every row. Raises ``InvalidTransition`` if an
+        action does not start from the row's state, or if a row moved meanwhile.
+        """
+        fields = list(fields)
+
+        def value(obj, name, target):
+            return target if name == self.field else getattr(obj, name)
+
+        plan = []
+        for obj, action in items:
+            rule = self._check_role(action, role)
+            current = getattr(obj, self.field)
+            if current not in rule.sources:
+                raise self._refuse(obj, current, action)
+            plan.append((obj, current, rule.target or current))
+        manager = self.model._default_manager
+        with transaction.atomic():
+            for start in range(0, len(plan), batch):
+                chunk = plan[start : start + batch]
+                values = {
+                    name: Case(
+                        *[When(pk=o.pk, then=Value(value(o, name, target))) for o, _c, target in chunk],
+                        output_field=self.model._meta.get_field(name),
+                    )
+                    for name in [self.field, *fields]
+                }
+                values.update(updates or {})
+                # The guard: each row is still in the state it was read in (one term per state).
+                by_state: dict[str, list] = {}
+                for o, current, _t in chunk:
+                    by_state.setdefault(current, []).append(o.pk)
+                guard = Q()
+                for current, ids in by_state.items():
+                    guard |= Q(pk__in=ids, **{self.field: current})
+                changed = manager.filter(guard).update(**values)
+                if changed != len(chunk):
+                    obj, current, _t = chunk[0]
+                    raise InvalidTransition(_("Someone else changed these records meanwhile; nothing was saved."))
+        for obj, _current, target in plan:
+            setattr(obj, self.field, target)
+        return len(plan)

@@ -10,7 +10,7 @@ from core.exceptions import InvalidTransition, NotAllowed
 from core.masking import mask_mobile
 from dataio.formats import PortalImportExportMixin
 
-from . import services
+from . import services, workflow
 from .models import (
     ByElection,
     ByElectionResult,
@@ -177,8 +177,7 @@ class DeputyAdmin(PortalImportExportMixin, CongressScopedAdminMixin, admin.Model
         return obj.user_id is not None
 
     def save_model(self, request, obj, form, change):
-        if not change and obj.status not in (Deputy.Status.SERVING, Deputy.Status.PENDING):
-            obj.status = Deputy.Status.SERVING
+        # The status is read-only here: a new deputy serves (the default); changes go through the services.
         super().save_model(request, obj, form, change)
         if obj.user_id:
             from accounts.services import user_sync_roles
@@ -216,7 +215,7 @@ class StatusChangeForm(forms.ModelForm):
             return data
         if kind == StatusChange.Kind.CONFIRM:
             raise forms.ValidationError(_("Confirmation goes through a credentials review report."))
-        sources, _target = services.TRANSITIONS[kind]
+        sources = workflow.DEPUTY_STATUS.leaves_from(kind)
         if deputy.status not in sources:
             raise forms.ValidationError(
                 _("Deputy “%(name)s” is “%(status)s”; this change is not possible.")

@@ -41,6 +41,7 @@ from dataio.importing import (
 )
 
 from .models import Congress, Deputy, DeputyGroup, ElectoralUnit, Term
+from .workflow import DEPUTY_STATUS
 
 # A name with its record ID, as exported when two deputies of a term share a name: 张伟（123）
 NAME_WITH_ID = re.compile(r"^(?P<name>.*?)\s*[(（]\s*(?P<id>\d+)\s*[)）]$")
@@ -295,7 +296,7 @@ class DeputyResource(PortalResource):
                     % {"serving": Deputy.Status.SERVING.label, "pending": Deputy.Status.PENDING.label},
                 )
             elif status:
-                instance.status = status
+                DEPUTY_STATUS.start(instance, status)
         elif status and status != instance.status:
             # Status changes have legal grounds, dates and vacancies: they go through the service.
             errors.add("status", _("An import cannot change a deputy's status; record a status change instead."))

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from core.exceptions import InvalidTransition, NotAllowed
+from core.workflow import STAFF, SYSTEM
 
+from . import workflow
 from .models import (
     ByElection,
     ByElectionResult,
@@ -30,13 +32,6 @@ S = Deputy.Status
 K = StatusChange.Kind
 R = StatusChange.Reason
 
-# kind -> (states it may leave from, state it goes to)
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    K.SUSPEND: (frozenset({S.SERVING}), S.SUSPENDED),
-    K.RESUME: (frozenset({S.SUSPENDED}), S.SERVING),
-    K.TERMINATE: (frozenset({S.SERVING, S.SUSPENDED, S.PENDING}), S.TERMINATED),
-    K.CONFIRM: (frozenset({S.PENDING}), S.SERVING),
-}
 SUSPENSION_REASONS = {R.CUSTODY, R.SENTENCED, R.OTHER}
 TERMINATION_REASONS = {r for r in R.values if r not in {R.CUSTODY, R.SENTENCED}}
 
@@ -51,29 +46,18 @@ def require_roster_editor(actor, congress_id: int) -> None:
 
 
 def _transition(*, actor, deputy: Deputy, kind: str, effective_date: datetime.date, reason: str = "", note: str = ""):
-    sources, target = TRANSITIONS[kind]
-    current = Deputy.objects.select_for_update().filter(pk=deputy.pk).values_list("status", flat=True).first()
-    # The conditional UPDATE is the guard that also holds where SELECT … FOR UPDATE
-    # is a no-op (SQLite): if the status moved meanwhile, nothing is touched.
-    updated = current in sources and Deputy.objects.filter(pk=deputy.pk, status=current).update(status=target)
-    if not updated:
-        deputy.status = current or deputy.status
-        raise InvalidTransition(
-            _("Deputy “%(name)s” is “%(status)s”; “%(action)s” is not possible.")
-            % {"name": deputy.name, "status": deputy.get_status_display(), "action": K(kind).label}
-        )
-    change = StatusChange.objects.create(
-        deputy=deputy,
-        kind=kind,
-        reason=reason,
-        from_status=current,
-        to_status=target,
-        effective_date=effective_date,
-        note=note,
+    """Change the status along ``workflow.DEPUTY_STATUS`` (a locked read and a conditional
+    UPDATE) and write the StatusChange row; refuse, changing nothing, from any other state."""
+    role = SYSTEM if kind == K.CONFIRM else STAFF
+    return workflow.DEPUTY_STATUS.run(
+        deputy,
+        kind,
         actor=actor,
+        role=role,
+        note=note,
+        lock=True,
+        event={"effective_date": effective_date, "reason": reason},
     )
-    deputy.status = target
-    return change
 
 
 def _sync_user_roles(deputy: Deputy) -> None:
@@ -161,10 +145,11 @@ def by_election_record(
             congress_id=old.congress_id,
             term_id=vacancy.term_id,
             electoral_unit_id=vacancy.electoral_unit_id,
-            status=S.PENDING,
             elected_on=held_on,
             **elected,
         )
+        # Not serving until the standing committee confirms the credentials review.
+        workflow.DEPUTY_STATUS.start(deputy, S.PENDING)
         deputy.full_clean(exclude=["user"])
         deputy.save()
         return ByElectionResult.objects.create(by_election=by_election, deputy=deputy, vacancy=vacancy)
@@ -177,10 +162,11 @@ def credentials_review_approve(*, actor, review: CredentialsReview, approved_on:
     """
     require_roster_editor(actor, review.term.congress_id)
     with transaction.atomic():
-        updated = CredentialsReview.objects.filter(pk=review.pk, status=CredentialsReview.Status.DRAFT).update(
-            status=CredentialsReview.Status.APPROVED, approved_on=approved_on
-        )
-        if not updated:
+        try:
+            workflow.CREDENTIALS_REVIEW.run(
+                review, "approve", actor=actor, role=STAFF, updates={"approved_on": approved_on}
+            )
+        except InvalidTransition:
             raise InvalidTransition(_("This credentials review has already been confirmed."))
         results = ByElectionResult.objects.filter(by_election__review=review).select_related("deputy", "vacancy")
         confirmed = 0
@@ -192,8 +178,12 @@ def credentials_review_approve(*, actor, review: CredentialsReview, approved_on:
                 effective_date=approved_on,
                 note=_("Credentials review report: %(title)s") % {"title": review.title},
             )
-            Vacancy.objects.filter(pk=result.vacancy_id, status=Vacancy.Status.OPEN).update(
-                status=Vacancy.Status.FILLED, filled_by=result.deputy, filled_on=approved_on, reported_in=review
+            workflow.VACANCY.run(
+                result.vacancy,
+                "fill",
+                actor=actor,
+                role=SYSTEM,
+                updates={"filled_by": result.deputy, "filled_on": approved_on, "reported_in": review},
             )
             # The new deputy joins the deputy group of their electoral unit.
             for group in DeputyGroup.objects.filter(
@@ -206,8 +196,6 @@ def credentials_review_approve(*, actor, review: CredentialsReview, approved_on:
             confirmed += 1
         # Terminations since the last review are reported in this one too.
         Vacancy.objects.filter(term=review.term, reported_in__isnull=True).update(reported_in=review)
-    review.status = CredentialsReview.Status.APPROVED
-    review.approved_on = approved_on
     return confirmed
 
 
