@@ -6,12 +6,10 @@ from django.utils.translation import ngettext
 
 from core.exceptions import NotAllowed
 from core.masking import mask_mobile
-from dataio.formats import PortalImportExportMixin
 
 from . import roles, services
 from .audit import audit
 from .models import SecurityEvent, Unit, User
-from .resources import UserResource
 from .scoping import CongressScopedAdminMixin
 
 
@@ -23,8 +21,10 @@ class UnitAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(PortalImportExportMixin, BaseUserAdmin):
-    resource_classes = [UserResource]
+class UserAdmin(BaseUserAdmin):
+    """Accounts. The roster app adds import and export to this page (``deputies/admin.py``):
+    an account import resolves congresses and units, which this layer does not know."""
+
     list_display = ["full_name", "email", "masked_mobile", "congress", "unit", "is_staff", "is_active", "invited_at"]
     list_filter = ["is_active", "is_staff", "groups", "congress"]
     search_fields = ["full_name", "email", "mobile"]
@@ -61,9 +61,7 @@ class UserAdmin(PortalImportExportMixin, BaseUserAdmin):
         # District staff may only place accounts in their own congresses and units.
         scope = roles.congress_scope_ids(request.user)
         if scope is not None and db_field.name == "congress":
-            from deputies.models import Congress
-
-            kwargs["queryset"] = Congress.objects.filter(pk__in=scope)
+            kwargs["queryset"] = db_field.related_model.objects.filter(pk__in=scope)
         elif scope is not None and db_field.name == "unit":
             kwargs["queryset"] = Unit.objects.filter(congress_id__in=scope)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -103,7 +101,7 @@ class UserAdmin(PortalImportExportMixin, BaseUserAdmin):
         sent = 0
         for user in queryset:
             try:
-                services.user_invite(actor=request.user, user=user, request=request)
+                services.user_invite(actor=request.user, user=user)
                 sent += 1
             except NotAllowed as exc:
                 self.message_user(request, f"{user}: {exc}", messages.ERROR)
@@ -116,7 +114,7 @@ class UserAdmin(PortalImportExportMixin, BaseUserAdmin):
         done = 0
         for user in queryset:
             try:
-                services.user_set_active(actor=request.user, user=user, active=active, request=request)
+                services.user_set_active(actor=request.user, user=user, active=active)
                 done += 1
             except NotAllowed as exc:
                 self.message_user(request, f"{user}: {exc}", messages.ERROR)

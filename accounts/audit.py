@@ -12,6 +12,12 @@ def client_ip(request) -> str | None:
 
 
 def audit(kind: str, *, request=None, actor=None, target_user=None, **detail) -> SecurityEvent:
+    """Write one entry. The request (for the actor, address and browser) is the one being
+    served, read from ``CurrentRequestMiddleware``; callers outside a request pass none."""
+    if request is None:
+        from .middleware import current_request
+
+        request = current_request()
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         if request.user.is_authenticated:
             actor = request.user

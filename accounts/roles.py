@@ -7,8 +7,12 @@
 
 The deputy, unit-officer and SC-member groups are kept in step with those links
 by ``accounts.services.user_sync_roles``; code asks the helpers below, never
-ad-hoc flags.
+ad-hoc flags. This app knows only its own link (the unit); an app that holds the
+links behind a role registers a source for it (``register_role_source``), so this
+layer never imports the apps above it.
 """
+
+from collections.abc import Callable, Iterable
 
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +34,26 @@ ROLE_LABELS = {
     UNIT_OFFICER: _("Handling-unit officer"),
     SC_MEMBER: _("Standing committee member"),
 }
+
+
+# role code -> function(user ids) -> the ids among them who should hold the role.
+_ROLE_SOURCES: dict[str, Callable[[list[int]], Iterable[int]]] = {}
+
+
+def register_role_source(role: str):
+    """Declare where a link-fed role comes from, e.g. the deputies app for "deputy"."""
+    if role not in GROUP_NAMES:
+        raise ValueError(f"Unknown role {role!r}")
+
+    def decorator(func):
+        _ROLE_SOURCES[role] = func
+        return func
+
+    return decorator
+
+
+def role_sources() -> dict[str, Callable]:
+    return dict(_ROLE_SOURCES)
 
 
 def user_roles(user) -> set[str]:

@@ -1,8 +1,23 @@
-"""Admin mixin that keeps district staff inside their own congress (item 17)."""
+"""Scope: staff of a district congress see and change only their congress and those below
+it (work plan item 17). ``scoped`` and ``in_scope`` are the one way services, selectors,
+scans and the admin apply it."""
 
 from django.core.exceptions import PermissionDenied
 
 from . import roles
+
+
+def scoped(queryset, actor, path: str = "congress_id"):
+    """``queryset`` limited to the congresses ``actor`` works for; ``path`` leads from the row
+    to its congress id (``"deputy__congress_id"``). A superuser's queryset is unchanged."""
+    scope = roles.congress_scope_ids(actor)
+    return queryset if scope is None else queryset.filter(**{f"{path}__in": scope})
+
+
+def in_scope(actor, congress_id) -> bool:
+    """Whether a record of ``congress_id`` is within the actor's congresses."""
+    scope = roles.congress_scope_ids(actor)
+    return scope is None or congress_id in scope
 
 
 class CongressScopedAdminMixin:
@@ -18,9 +33,7 @@ class CongressScopedAdminMixin:
         return roles.congress_scope_ids(request.user)
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        scope = self._scope(request)
-        return qs if scope is None else qs.filter(**{f"{self.congress_path}__in": scope})
+        return scoped(super().get_queryset(request), request.user, self.congress_path)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         scope = self._scope(request)
@@ -43,7 +56,6 @@ class CongressScopedAdminMixin:
         return value
 
     def save_model(self, request, obj, form, change):
-        scope = self._scope(request)
-        if scope is not None and self._object_congress_id(obj) not in scope:
+        if not in_scope(request.user, self._object_congress_id(obj)):
             raise PermissionDenied
         super().save_model(request, obj, form, change)

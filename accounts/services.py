@@ -38,7 +38,6 @@ def user_create(
     congress=None,
     unit=None,
     is_staff: bool = False,
-    request=None,
     sync_roles: bool = True,
 ) -> "User":
     """Create an account with no usable password; the person sets one from the invitation."""
@@ -54,7 +53,7 @@ def user_create(
         )
         if is_staff:
             user.groups.add(Group.objects.get(name=roles.GROUP_NAMES[roles.STAFF]))
-        audit(SecurityEvent.Kind.ACCOUNT_CREATED, request=request, actor=actor, target_user=user)
+        audit(SecurityEvent.Kind.ACCOUNT_CREATED, actor=actor, target_user=user)
         if sync_roles:  # an import syncs all its new accounts at once afterwards
             user_sync_roles(user=user)
     return user
@@ -67,7 +66,7 @@ def invitation_link(user) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
-def user_invite(*, actor, user, request=None) -> str:
+def user_invite(*, actor, user) -> str:
     """Send the set-password link by e-mail (and SMS when only a mobile is known).
 
     The link is Django's password-reset token: it stops working once a password
@@ -79,7 +78,7 @@ def user_invite(*, actor, user, request=None) -> str:
     link = invitation_link(user)
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(invited_at=timezone.now())
-        audit(SecurityEvent.Kind.INVITATION_SENT, request=request, actor=actor, target_user=user)
+        audit(SecurityEvent.Kind.INVITATION_SENT, actor=actor, target_user=user)
         context = {"user": user, "link": link, "days": settings.PASSWORD_RESET_TIMEOUT // 86400}
         subject = _("Your account on the deputy-work portal")
         body = render_to_string("accounts/email/invitation.txt", context)
@@ -96,7 +95,7 @@ def user_invite(*, actor, user, request=None) -> str:
     return link
 
 
-def user_accept_invitation(*, user, password: str, request=None) -> None:
+def user_accept_invitation(*, user, password: str) -> None:
     """The invited person sets a password; their e-mail counts as verified from then on."""
     with transaction.atomic():
         user.set_password(password)
@@ -105,10 +104,10 @@ def user_accept_invitation(*, user, password: str, request=None) -> None:
             EmailAddress.objects.update_or_create(
                 user=user, email=user.email, defaults={"verified": True, "primary": True}
             )
-        audit(SecurityEvent.Kind.PASSWORD_SET, request=request, actor=user, target_user=user, via="invitation")
+        audit(SecurityEvent.Kind.PASSWORD_SET, actor=user, target_user=user, via="invitation")
 
 
-def user_set_active(*, actor, user, active: bool, request=None) -> None:
+def user_set_active(*, actor, user, active: bool) -> None:
     """Deactivate or reactivate. A deactivated account's sessions stop at the next request:
     the auth backend refuses inactive users when it loads the session's user."""
     _require_account_admin(actor)
@@ -119,58 +118,48 @@ def user_set_active(*, actor, user, active: bool, request=None) -> None:
         user.is_active = active
         if changed:
             kind = SecurityEvent.Kind.ACCOUNT_REACTIVATED if active else SecurityEvent.Kind.ACCOUNT_DEACTIVATED
-            audit(kind, request=request, actor=actor, target_user=user)
+            audit(kind, actor=actor, target_user=user)
+
+
+def _wanted_roles(users) -> dict[str, set[int]]:
+    """Role → ids of the users who should hold it. Apps register where a role comes from
+    (``roles.register_role_source``); the unit-officer role is this app's own."""
+    ids = [u.pk for u in users]
+    wanted = {role: set(source(ids)) for role, source in roles.role_sources().items()}
+    wanted[roles.UNIT_OFFICER] = {u.pk for u in users if u.unit_id is not None}
+    return wanted
 
 
 def user_sync_roles(*, user) -> None:
-    """Keep the deputy, unit-officer and SC-member groups in step with the user's links."""
-    from deputies.models import Deputy, StandingCommitteeMember
+    """Keep the role groups fed by links (deputy, unit officer, SC member, …) in step with the user's links.
 
-    wanted = {
-        roles.DEPUTY: Deputy.objects.filter(user=user).exclude(status=Deputy.Status.TERMINATED).exists(),
-        roles.UNIT_OFFICER: user.unit_id is not None,
-        roles.SC_MEMBER: StandingCommitteeMember.objects.filter(
-            deputy__user=user, end_date__isnull=True, term__is_current=True
-        )
-        .exclude(deputy__status=Deputy.Status.TERMINATED)
-        .exists(),
-    }
+    Group changes go through ``user.groups`` so that the audit receiver records them with the request.
+    """
+    wanted = _wanted_roles([user])
     groups = {g.name: g for g in Group.objects.filter(name__in=[roles.GROUP_NAMES[r] for r in wanted])}
     current = set(user.groups.filter(pk__in=[g.pk for g in groups.values()]).values_list("name", flat=True))
-    for role, should_have in wanted.items():
+    for role, holders in wanted.items():
         group = groups.get(roles.GROUP_NAMES[role])
         if group is None:
             continue
-        if should_have and group.name not in current:
+        if user.pk in holders and group.name not in current:
             user.groups.add(group)
-        elif not should_have and group.name in current:
+        elif user.pk not in holders and group.name in current:
             user.groups.remove(group)
     user.__dict__.pop("_role_cache", None)
 
 
 def user_sync_roles_many(*, users) -> None:
-    """``user_sync_roles`` for many accounts in a fixed number of queries (imports)."""
-    from deputies.models import Deputy, StandingCommitteeMember
+    """``user_sync_roles`` for many accounts in a fixed number of queries (imports).
 
+    Which users hold a role comes from the role sources apps register
+    (``roles.register_role_source``); the unit-officer role is this app's own.
+    """
     users = list(users)
     ids = [u.pk for u in users]
     if not ids:
         return
-    deputy_ids = set(
-        Deputy.objects.filter(user_id__in=ids)
-        .exclude(status=Deputy.Status.TERMINATED)
-        .values_list("user_id", flat=True)
-    )
-    sc_ids = set(
-        StandingCommitteeMember.objects.filter(deputy__user_id__in=ids, end_date__isnull=True, term__is_current=True)
-        .exclude(deputy__status=Deputy.Status.TERMINATED)
-        .values_list("deputy__user_id", flat=True)
-    )
-    wanted = {
-        roles.DEPUTY: deputy_ids,
-        roles.UNIT_OFFICER: {u.pk for u in users if u.unit_id is not None},
-        roles.SC_MEMBER: sc_ids,
-    }
+    wanted = _wanted_roles(users)
     Membership = User.groups.through
     groups = {g.name: g for g in Group.objects.filter(name__in=[roles.GROUP_NAMES[r] for r in wanted])}
     current = set(

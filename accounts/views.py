@@ -29,7 +29,7 @@ def invitation(request, uidb64, token):
         return render(request, "accounts/invitation_invalid.html", status=400)
     form = InvitationPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user_accept_invitation(user=user, password=form.cleaned_data["new_password1"], request=request)
+        user_accept_invitation(user=user, password=form.cleaned_data["new_password1"])
         login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
         return redirect("portal:after_login")
     return render(request, "accounts/invitation.html", {"form": form, "invited_user": user})

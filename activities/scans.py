@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts.scoping import scoped
 from notifications.registry import register_digest_section, register_scan
 from notifications.services import notify
 
@@ -112,23 +112,18 @@ def letter_deadlines(now) -> int:
     return sent
 
 
-def _scoped(qs, user, path):
-    scope = roles.congress_scope_ids(user)
-    return qs if scope is None else qs.filter(**{f"{path}__in": scope})
-
-
 @register_digest_section("deputies")
 def overdue_for_staff(user, now) -> list[str]:
     today = timezone.localtime(now).date()
     lines = []
-    activities = _scoped(
+    activities = scoped(
         Activity.objects.filter(attendance_closed_at__isnull=True, end_date__lt=today - datetime.timedelta(days=2)),
         user,
         "congress_id",
     ).order_by("end_date")[:50]
     for a in activities:
         lines.append(_("Attendance not recorded: %(title)s (ended %(date)s)") % {"title": a.title, "date": a.end_date})
-    letters = _scoped(
+    letters = scoped(
         DeputyLetter.objects.filter(Q(status=DeputyLetter.Status.FORWARDED), reply_due__lt=today),
         user,
         "deputy__congress_id",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.scoping import in_scope
 from core.exceptions import InvalidTransition, NotAllowed
 from core.workflow import DEPUTY, RECORDER, STAFF, UNIT
 from deputies.models import Deputy
@@ -33,8 +34,7 @@ def require_activity_manager(actor, activity: Activity) -> None:
         return
     if not (roles.is_staff_member(actor) and actor.has_perm("activities.change_activity")):
         raise NotAllowed(_("Only the organiser named on the activity or office staff may do this."))
-    scope = roles.congress_scope_ids(actor)
-    if scope is not None and activity.congress_id not in scope:
+    if not in_scope(actor, activity.congress_id):
         raise NotAllowed(_("This activity belongs to another congress."))
 
 
@@ -43,8 +43,7 @@ def activity_create(*, actor, **fields) -> Activity:
     if not (roles.is_staff_member(actor) and actor.has_perm("activities.add_activity")):
         raise NotAllowed(_("Only office staff may create activities."))
     activity = Activity(created_by=actor, **fields)
-    scope = roles.congress_scope_ids(actor)
-    if scope is not None and activity.congress_id not in scope:
+    if not in_scope(actor, activity.congress_id):
         raise NotAllowed(_("This activity belongs to another congress."))
     activity.full_clean()
     activity.save()

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from accounts.admin import UserAdmin as AccountUserAdmin
+from accounts.models import User
 from accounts.roles import can_view_personal_data
 from accounts.scoping import CongressScopedAdminMixin
 from core.exceptions import InvalidTransition, NotAllowed
@@ -11,6 +13,7 @@ from core.masking import mask_mobile
 from dataio.formats import PortalImportExportMixin
 
 from . import services, workflow
+from .account_resources import UserResource
 from .models import (
     ByElection,
     ByElectionResult,
@@ -457,3 +460,16 @@ class PerformanceAssistantAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "deputy", "employer", "start_date", "end_date"]
     search_fields = ["name", "deputy__name"]
     autocomplete_fields = ["deputy", "user"]
+
+
+# --- Accounts, with import and export ------------------------------------------------------
+
+
+class UserAdmin(PortalImportExportMixin, AccountUserAdmin):
+    """The accounts page of ``accounts/admin.py`` plus Excel/CSV import and export of accounts."""
+
+    resource_classes = [UserResource]
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserAdmin)

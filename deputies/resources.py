@@ -386,7 +386,6 @@ class DeputyResource(PortalResource):
                 full_name=instance.name,
                 email=instance.email or None,
                 mobile=instance.mobile or None,
-                request=self.request,
                 sync_roles=False,  # after_import syncs every new account at once
             )
             if user.mobile:

@@ -1,20 +1,18 @@
 """Reads of the roster, scoped by the actor. Counts come from the rows, never stored."""
 
-
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts import roles
 from accounts.roles import can_view_personal_data
+from accounts.scoping import scoped
 from core.exceptions import NotAllowed
 
 from .models import Congress, Deputy, ElectoralUnit, Vacancy
 
 
 def congress_queryset_for_actor(*, actor) -> QuerySet[Congress]:
-    scope = roles.congress_scope_ids(actor)
-    qs = Congress.objects.all()
-    return qs if scope is None else qs.filter(pk__in=scope)
+    return scoped(Congress.objects.all(), actor, "pk")
 
 
 def deputy_list_for_staff(*, actor) -> QuerySet[Deputy]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.scoping import in_scope
 from core.exceptions import InvalidTransition, NotAllowed
 from core.workflow import STAFF, SYSTEM
 
@@ -40,8 +41,7 @@ def require_roster_editor(actor, congress_id: int) -> None:
     """Staff with change rights on the roster, and the congress within their scope."""
     if not (roles.is_staff_member(actor) and actor.has_perm("deputies.change_deputy")):
         raise NotAllowed(_("Only deputy-work office staff may change the roster."))
-    scope = roles.congress_scope_ids(actor)
-    if scope is not None and congress_id not in scope:
+    if not in_scope(actor, congress_id):
         raise NotAllowed(_("This deputy belongs to another congress; you may not change it."))
 
 

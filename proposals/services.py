@@ -20,6 +20,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.scoping import in_scope
 from core.exceptions import InvalidTransition, NotAllowed
 from core.search import segment_for_index
 from core.text import clean_text
@@ -57,8 +58,7 @@ A = Assignment.Status
 def is_office_staff(actor, congress_id: int) -> bool:
     if not (roles.is_staff_member(actor) and actor.has_perm("proposals.change_suggestion")):
         return False
-    scope = roles.congress_scope_ids(actor)
-    return scope is None or congress_id in scope
+    return in_scope(actor, congress_id)
 
 
 def require_staff(actor, suggestion: Suggestion) -> None:

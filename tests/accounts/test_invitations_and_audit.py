@@ -143,3 +143,27 @@ def test_user_sync_roles_many_matches_one_by_one(staff, city, term, electoral_un
     assert roles.user_roles(users[15]) == {roles.UNIT_OFFICER}
     assert all(roles.user_roles(u) == set() for u in users[10:15])
     assert SecurityEvent.objects.filter(kind="role_changed", target_user__in=users).count() == 11
+
+
+@pytest.mark.django_db
+def test_an_admin_action_is_audited_with_the_request_the_service_never_saw(staff_client, staff, city):
+    """GIVEN staff sending an invitation from the admin list to an account of their congress
+    WHEN the invitation service writes its audit entry (it takes no request argument)
+    THEN the entry carries the staff member, the client's address and browser from the request being served."""
+    invitee = factories.UserFactory(full_name="受邀人", congress=city)
+    response = staff_client.post(
+        "/admin/accounts/user/",
+        {"action": "send_invitation", "_selected_action": [invitee.pk]},
+        HTTP_USER_AGENT="AuditTest/1.0",
+        REMOTE_ADDR="192.0.2.7",
+    )
+    assert response.status_code == 302
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.INVITATION_SENT, target_user=invitee)
+    assert (event.actor, event.ip_address, event.user_agent) == (staff, "192.0.2.7", "AuditTest/1.0")
+
+
+@pytest.mark.django_db
+def test_outside_a_request_the_audit_entry_has_no_address(staff, outsider):
+    user_invite(actor=staff, user=outsider)
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.INVITATION_SENT, target_user=outsider)
+    assert (event.actor, event.ip_address, event.user_agent) == (staff, None, "")

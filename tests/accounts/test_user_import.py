@@ -10,7 +10,7 @@ from django.utils import translation
 
 from accounts import roles
 from accounts.models import SecurityEvent, User
-from accounts.resources import UserResource
+from deputies.account_resources import UserResource
 from dataio.formats import CSV, XLSX
 from tests import factories
 

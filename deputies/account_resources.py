@@ -2,7 +2,9 @@
 
 New accounts are made by ``services.user_create`` (audited, no usable password until the
 person accepts an invitation). Nobody gets staff or superuser rights from a file: those
-columns are exported for reference and ignored on import. See portal/importing.py for
+columns are exported for reference and ignored on import. It lives with the roster because an
+account names its congress and unit, which the accounts layer below does not know. See
+dataio/importing.py for
 what all resources share (headers in either language, row errors, all-or-nothing, scope).
 """
 
@@ -14,6 +16,9 @@ from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 from import_export.instance_loaders import CachedInstanceLoader
 
+from accounts import services
+from accounts.audit import audit
+from accounts.models import SecurityEvent, Unit, User
 from core.masking import mask_mobile
 from dataio.importing import (
     BoolWidget,
@@ -27,11 +32,8 @@ from dataio.importing import (
     column_set,
     scope_message,
 )
-from deputies.models import Congress
 
-from . import services
-from .audit import audit
-from .models import SecurityEvent, Unit, User
+from .models import Congress
 
 
 class UserResource(PortalResource):
@@ -151,8 +153,7 @@ class UserResource(PortalResource):
                 mobile=instance.mobile,
                 congress=instance.congress,
                 unit=instance.unit,
-                request=self.request,
-            )
+                            )
             # import-export keeps working with its own instance (row result, admin log).
             instance.pk, instance.password, instance._state = user.pk, user.password, user._state
             return
@@ -164,8 +165,7 @@ class UserResource(PortalResource):
             # Congress and unit decide what the account may see: the same audit as the admin's.
             audit(
                 SecurityEvent.Kind.ROLE_CHANGED,
-                request=self.request,
-                actor=self.user,
+                                actor=self.user,
                 target_user=instance,
                 changes=changes,
             )
