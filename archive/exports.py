@@ -19,6 +19,8 @@ from core.spreadsheet import safe_cell
 
 from deputies.models import Deputy
 
+from . import selectors
+
 EXPORT_LANGUAGE = "zh-hans"
 
 
@@ -102,6 +104,18 @@ def archive_workbook(*, deputy: Deputy, year: int, summary: dict, timeline) -> b
                     _("Yes") if p.walk_in else "",
                 ],
             )
+        # What other apps add to the archive (suggestions led and co-signed, ratings given, …):
+        # one sheet per section, its figures first, then each table under its title.
+        for section in selectors.archive_sections(deputy=deputy, year=year):
+            sheet = _sheet(book, str(section.title), [18, 40, 16, 16, 14, 14])
+            for label, value in section.figures:
+                _row(sheet, [str(label), value])
+            for table in section.tables:
+                _row(sheet, [])
+                _row(sheet, [str(table.title)], bold=True)
+                _row(sheet, [str(h) for h in table.headers], bold=True)
+                for cells in table.rows:
+                    _row(sheet, cells)
         return _save(book)
 
 

@@ -216,3 +216,15 @@ class ArchiveRows:
         return self.iterator()
 
 
+
+
+def archive_sections(*, deputy: Deputy, year: int) -> list:
+    """The sections other apps register (``core.registry.archive_sections``), in their order."""
+    from core.registry import archive_sections as registry
+
+    sections = []
+    for entry in registry.entries():
+        section = entry.func(deputy, year)
+        if section is not None:
+            sections.append(section)
+    return sections

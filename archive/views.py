@@ -1,10 +1,8 @@
 """Pages of the performance archive (履职档案): a deputy's own, and the staff list and detail."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import roles
 from activities import services as activity_services
 from activities.models import DeputyLetter, Participation
-from core.views import XLSX, add_service_errors, download_response
+from core.views import XLSX, download_response, paginate, run_action
 from deputies import selectors as deputy_selectors
 from deputies.models import Deputy
 
@@ -59,6 +57,7 @@ def _archive_context(*, deputy: Deputy, year: int, viewer) -> dict:
         "letters_year": letters_year,
         "is_own": deputy.user_id is not None and deputy.user_id == viewer.pk,
         "generated_on": timezone.localdate(),
+        "sections": selectors.archive_sections(deputy=deputy, year=year),
         **extras,
     }
 
@@ -92,31 +91,27 @@ def my_archive(request):
         return render(request, "archive/archive_no_mandate.html")
     year = _archive_year(request, deputy)
     feedback_forms = {}
+    status = 200
     if request.method == "POST":
         form = LetterFeedbackForm(request.POST)
-        letter = None
-        if form.is_valid():
-            letter = (
-                DeputyLetter.objects.select_related("deputy")
-                .filter(pk=form.cleaned_data["letter"], deputy=deputy)
-                .first()
-            )
+
+        def give_feedback(data):
+            letter = DeputyLetter.objects.select_related("deputy").filter(pk=data["letter"], deputy=deputy).first()
             if letter is None:
                 raise Http404
-            try:
-                activity_services.letter_feedback(
-                    actor=request.user,
-                    letter=letter,
-                    feedback=form.cleaned_data["feedback"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("Thank you: your feedback on “%(subject)s” was recorded.") % {"subject": letter.subject}
-                )
-                return redirect(f"{reverse('archive:my_archive')}?deputy={deputy.pk}&year={year}#letters")
+            activity_services.letter_feedback(
+                actor=request.user, letter=letter, feedback=data["feedback"], note=data["note"]
+            )
+            return letter
+
+        result = run_action(form, give_feedback, leftovers_on_form=True)
+        if result.ok:
+            messages.success(
+                request,
+                _("Thank you: your feedback on “%(subject)s” was recorded.") % {"subject": result.value.subject},
+            )
+            return redirect(f"{reverse('archive:my_archive')}?deputy={deputy.pk}&year={year}#letters")
+        status = result.status
         try:
             feedback_forms[int(request.POST.get("letter", ""))] = form
         except ValueError:
@@ -134,7 +129,7 @@ def my_archive(request):
             "staff_view": False,
         }
     )
-    return render(request, "archive/archive.html", context)
+    return render(request, "archive/archive.html", context, status=status)
 
 
 @login_required
@@ -230,7 +225,7 @@ def _archive_list_query(request):
 @require_GET
 def archive_list(request):
     form, filters, rows = _archive_list_query(request)
-    page = Paginator(rows, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, size=ARCHIVE_PAGE_SIZE)
     return render(
         request,
         "archive/archive_list.html",
@@ -277,7 +272,3 @@ def archive_list_export(request):
     _form, filters, rows = _archive_list_query(request)
     content = exports.archive_list_workbook(rows=rows.iterator(chunk_size=2000), year=filters["year"])
     return download_response(content, filename=f"代表履职统计-{filters['year']}.xlsx", content_type=XLSX)
-
-
-# --- Organisers: invitations and attendance ------------------------------------------------
-

@@ -11,7 +11,8 @@ from django.utils.translation import gettext
 
 from activities.models import Activity, DeputyLetter, DutyReport, Participation, SpecialSupervisor
 from tests import factories
-from tests.activities.test_services import ActivityFactory, ParticipationFactory, serving_deputies, today
+from tests.builders import serving_deputies, today
+from tests.factories import ActivityFactory, ParticipationFactory
 
 P = Participation.Status
 YEAR = today().year
@@ -211,7 +212,7 @@ def test_the_archive_export_has_chinese_headers_counts_and_timeline(staff_client
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     book = workbook(response)
-    counts, events = book.worksheets
+    counts, events, *_sections = book.worksheets
     rows = list(counts.iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r[0] == zh("Kind of activity"))
     assert rows[header][1] == zh("Attended (year)")
@@ -346,8 +347,9 @@ def test_district_staff_see_only_their_congress(client, district_staff, district
 # count. Staff: the TOTP check, the deputy, the role groups and the congress scope (2) instead
 # of the mandates. The list: session, user, TOTP, roles, scope (2), congresses, count, page,
 # electoral units for the filter, unread count. None of them depends on the number of rows.
-ARCHIVE_PAGE_QUERIES = 12  # + the header navigation (role groups)
-STAFF_ARCHIVE_PAGE_QUERIES = 15
+# Both archive pages also read the suggestions section: items led, co-signed, ratings given (3).
+ARCHIVE_PAGE_QUERIES = 15  # + the header navigation (role groups)
+STAFF_ARCHIVE_PAGE_QUERIES = 18
 STAFF_LIST_QUERIES = 12  # count, page, the page's counts
 
 
