@@ -1,7 +1,12 @@
-"""Reads for the public home and the portal home."""
+"""Reads for the public home, the portal home and the staff dashboard."""
 
+from collections.abc import Mapping
+
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Q
+from django.utils import timezone
 
+from core.registry import dashboard_panels
 from deputies.models import Congress, Deputy
 
 
@@ -27,62 +32,34 @@ def portal_home_context(*, user) -> dict:
     return {"mandates": mandates, "unit": user.unit if user.unit_id else None}
 
 
-def staff_dashboard(*, actor) -> dict:
-    """What needs the office's attention now, in its congresses; every figure counted from the rows."""
-    import datetime
+class Dashboard(Mapping):
+    """The staff dashboard: ``panels`` in order for the page, and, as a mapping, every number by key."""
 
-    from django.db.models import Count, Q
-    from django.utils import timezone
+    def __init__(self, panels):
+        self.panels = list(panels)
+        self._counts = {}
+        for panel in self.panels:
+            for key, count in panel.counts().items():
+                if key in self._counts:
+                    raise ImproperlyConfigured(f"Two dashboard panels give the figure {key!r}.")
+                self._counts[key] = count
 
-    from accounts import roles
-    from activities.models import Activity, DeputyLetter, Participation
-    from deputies.models import Vacancy
-    from proposals.models import Assignment, Suggestion
+    def __getitem__(self, key):
+        return self._counts[key]
 
-    scope = roles.congress_scope_ids(actor)
+    def __iter__(self):
+        return iter(self._counts)
 
-    def scoped(qs, path):
-        return qs if scope is None else qs.filter(**{f"{path}__in": scope})
+    def __len__(self):
+        return len(self._counts)
 
+    def __repr__(self):
+        return f"<Dashboard {self._counts!r}>"
+
+
+def staff_dashboard(*, actor) -> Dashboard:
+    """What needs the office's attention now, in its congresses: each app's registered panel
+    (``<app>/dashboard.py``), every figure counted from the rows."""
     today = timezone.localdate()
-    handling = scoped(Assignment.objects.all(), "suggestion__congress_id")
-    figures = {
-        "to_review": scoped(Suggestion.objects.filter(status=Suggestion.Status.SUBMITTED), "congress_id").count(),
-        **handling.aggregate(
-            overdue=Count(
-                "pk",
-                filter=Q(status__in=[Assignment.Status.ASSIGNED, Assignment.Status.REHANDLING], deadline__lt=today),
-            ),
-            reassign_requests=Count("pk", filter=Q(status=Assignment.Status.REASSIGN_REQUESTED)),
-        ),
-        "attendance_open": scoped(
-            Activity.objects.filter(attendance_closed_at__isnull=True, end_date__lt=today - datetime.timedelta(days=2)),
-            "congress_id",
-        ).count(),
-        "letters_overdue": scoped(
-            DeputyLetter.objects.filter(status=DeputyLetter.Status.FORWARDED, reply_due__lt=today),
-            "deputy__congress_id",
-        ).count(),
-        "open_vacancies": scoped(
-            Vacancy.objects.filter(status=Vacancy.Status.OPEN, term__is_current=True), "term__congress_id"
-        ).count(),
-    }
-    # Work plan item 2: every grassroots deputy attends an SC meeting at least once in the term.
-    grassroots = scoped(
-        Deputy.objects.filter(
-            term__is_current=True, status=Deputy.Status.SERVING, is_grassroots=True, congress__level="city"
-        ),
-        "congress_id",
-    )
-    coverage = grassroots.aggregate(
-        total=Count("pk", distinct=True),
-        covered=Count(
-            "pk",
-            distinct=True,
-            filter=Q(participations__activity_kind="sc_meeting", participations__status=Participation.Status.ATTENDED),
-        ),
-    )
-    figures["sc_coverage_total"] = coverage["total"]
-    figures["sc_coverage_covered"] = coverage["covered"]
-    figures["sc_coverage_percent"] = round(100 * coverage["covered"] / coverage["total"]) if coverage["total"] else 0
-    return figures
+    panels = (entry.func(actor, today) for entry in dashboard_panels.entries())
+    return Dashboard(panel for panel in panels if panel is not None)

@@ -82,7 +82,8 @@ def test_a_deputy_with_two_mandates_chooses_one(deputy_client, deputy, staff):
     page = deputy_client.get(reverse("archive:my_archive"), {"deputy": second.pk})
     assert page.context["deputy"] == second
     assert page.context["summary"]["totals"]["invited_year"] == 2
-    assert 'aria-current="page"' in page.content.decode()
+    # The chosen mandate's tab is marked (the header's own current-section mark aside).
+    assert f'?deputy={second.pk}" aria-current="page"' in page.content.decode()
 
 
 @pytest.mark.django_db

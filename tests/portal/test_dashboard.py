@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from activities.models import Activity, Participation
 from activities import services as ledger
+from activities.models import Activity, Participation
 from deputies import services as roster
 from deputies.models import StatusChange
 from portal.selectors import staff_dashboard

@@ -1,0 +1,21 @@
+"""The activity ledger's header links: a deputy's activities, an organiser's recording list."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+from core.registry import NavItem, navigation
+
+
+@navigation.register("activities", order=30)
+def activities_links(request) -> list[NavItem]:
+    user = getattr(request, "user", None)
+    items = []
+    if roles.has_role(user, roles.DEPUTY):
+        mine = reverse("activities:my_activities")
+        items.append(NavItem(_("My activities"), mine, order=50, active_prefix=mine))
+    # Organisers: staff, or an officer named as an activity's recorder.
+    if roles.is_staff_member(user) or roles.has_role(user, roles.UNIT_OFFICER):
+        recording = reverse("activities:my_recording")
+        items.append(NavItem(_("Activities to record"), recording, order=100, active_prefix=recording))
+    return items
