@@ -17,5 +17,5 @@ def activities_links(request) -> list[NavItem]:
     # Organisers: staff, or an officer named as an activity's recorder.
     if roles.is_staff_member(user) or roles.has_role(user, roles.UNIT_OFFICER):
         recording = reverse("activities:my_recording")
-        items.append(NavItem(_("Activities to record"), recording, order=100, active_prefix=recording))
+        items.append(NavItem(_("Activities to record"), recording, order=100, active_prefix=recording, in_admin=True))
     return items

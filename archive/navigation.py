@@ -16,5 +16,5 @@ def archive_links(request) -> list[NavItem]:
         items.append(NavItem(_("My performance archive"), mine, order=60, active_prefix=mine))
     if roles.is_staff_member(user):
         office = reverse("archive:archive_list")
-        items.append(NavItem(_("Deputies' performance"), office, order=90, active_prefix=office))
+        items.append(NavItem(_("Deputies' performance"), office, order=90, active_prefix=office, in_admin=True))
     return items

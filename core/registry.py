@@ -58,6 +58,8 @@ class NavItem:
     order: int = 100
     active_prefix: str | None = None
     badge: int | Callable[[], int] | None = None
+    # Also shown in the admin's header, beside "log out": the staff's own working pages.
+    in_admin: bool = False
 
     @property
     def href(self) -> str:
@@ -98,7 +100,7 @@ class Panel:
 navigation = Registry("navigation entry")
 # ``func(actor, today) -> Panel | None``: a block of figures on the staff dashboard.
 dashboard_panels = Registry("dashboard panel")
-# ``func(deputy, year, viewer) -> ArchiveSection | None``: a part of a deputy's performance archive.
+# ``func(deputy, year) -> ArchiveSection | None`` (core/sections.py): a part of a deputy's performance archive.
 archive_sections = Registry("archive section")
 
 

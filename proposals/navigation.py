@@ -7,9 +7,9 @@ from accounts import roles
 from core.registry import NavItem, navigation
 
 
-def _section(label, url_name, order) -> NavItem:
+def _section(label, url_name, order, *, in_admin=False) -> NavItem:
     url = reverse(url_name)
-    return NavItem(label, url, order=order, active_prefix=url)
+    return NavItem(label, url, order=order, active_prefix=url, in_admin=in_admin)
 
 
 @navigation.register("proposals", order=20)
@@ -21,5 +21,5 @@ def proposals_links(request) -> list[NavItem]:
     if roles.has_role(user, roles.UNIT_OFFICER):
         items.append(_section(_("Assignments to handle"), "proposals_unit:home", 70))
     if roles.is_staff_member(user):
-        items.append(_section(_("Suggestion handling"), "proposals_office:list", 80))
+        items.append(_section(_("Suggestion handling"), "proposals_office:list", 80, in_admin=True))
     return items

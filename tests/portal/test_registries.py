@@ -227,3 +227,17 @@ def test_two_panels_may_not_give_the_same_figure():
 
     with pytest.raises(ImproperlyConfigured, match="to_review"):
         Dashboard([Panel(figures=[Figure("to_review", "a", 1)]), Panel(values={"to_review": 2})])
+
+
+@pytest.mark.django_db
+def test_the_admin_header_shows_the_staff_working_pages_registered_for_it(staff_client):
+    """Entries marked ``in_admin`` also stand in the admin's header, in the registry's order."""
+    page = staff_client.get(reverse("admin:index")).content.decode()
+    header = page[page.index('id="user-tools"') :]
+    header = header[: header.index("</div>")]
+    positions = [
+        header.index(reverse(name))
+        for name in ("proposals_office:list", "archive:archive_list", "activities:my_recording")
+    ]
+    assert positions == sorted(positions)
+    assert reverse("proposals_portal:list") not in header
