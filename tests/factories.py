@@ -1,13 +1,15 @@
-"""Factories for the roster and accounts. Invented data only."""
+"""Factories for the roster, accounts and the activity ledger. Invented data only."""
 
 import datetime
 import itertools
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Unit, User
+from activities.models import Activity, Participation
 from deputies.models import Congress, CongressSession, Deputy, DeputyGroup, ElectoralUnit, Term
 
 _mobiles = itertools.count(1)
@@ -125,3 +127,36 @@ class DeputyGroupFactory(factory.django.DjangoModelFactory):
     congress = factory.SubFactory(CongressFactory)
     term = factory.LazyAttribute(lambda o: TermFactory(congress=o.congress))
     name = factory.Sequence(lambda n: f"第{n}代表小组")
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """An activity dated yesterday, recorded by its creator unless told otherwise."""
+
+    class Meta:
+        model = Activity
+
+    congress = factory.SubFactory(CongressFactory)
+    kind = Activity.Kind.INSPECTION
+    title = factory.Sequence(lambda n: f"集中视察第{n}次")
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+    end_date = factory.LazyAttribute(lambda o: o.start_date)
+    place = "玄武区"
+    organiser = "代表工作委员会"
+    recorder = factory.SubFactory(UserFactory)
+    created_by = factory.LazyAttribute(lambda o: o.recorder)
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    """A participation in any state, written directly: for reads (archive, counts), not for the rules."""
+
+    class Meta:
+        model = Participation
+
+    activity = factory.SubFactory(ActivityFactory)
+    deputy = factory.SubFactory(DeputyFactory)
+    status = Participation.Status.INVITED
+    activity_date = factory.LazyAttribute(lambda o: o.activity.start_date)
+    activity_kind = factory.LazyAttribute(lambda o: o.activity.kind)
+    reason = factory.LazyAttribute(
+        lambda o: "出差" if o.status in (Participation.Status.DECLINED, Participation.Status.EXCUSED) else ""
+    )
