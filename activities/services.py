@@ -6,6 +6,7 @@ activity (staff or a unit officer) records attendance; staff of the congress may
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from core.exceptions import InvalidTransition, NotAllowed
 from core.workflow import DEPUTY, RECORDER, STAFF, UNIT
 from deputies.models import Deputy
 from deputies.services import deputy_status_on, require_roster_editor
+from notifications.services import notify_many
 
 from . import workflow
 from .models import Activity, DeputyLetter, Participation
@@ -77,8 +79,6 @@ def activity_invite(*, actor, activity: Activity, deputies, role: str = Particip
 
     Returns the number of new invitations.
     """
-    from notifications.services import notify
-
     require_activity_manager(actor, activity)
     if activity.attendance_closed_at is not None:
         raise InvalidTransition(_("Attendance has been recorded; no more invitations can be sent."))
@@ -99,10 +99,11 @@ def activity_invite(*, actor, activity: Activity, deputies, role: str = Particip
             if d.pk not in existing
         ]
         Participation.objects.bulk_create(new, batch_size=500)
-        users = [d.user for d in wanted if d.pk not in existing and d.user_id]
-        for user in users:
-            notify(
-                user,
+        # One read of the accounts and one write of the notifications, however many are invited.
+        user_ids = [d.user_id for d in wanted if d.pk not in existing and d.user_id]
+        if user_ids:
+            notify_many(
+                get_user_model().objects.filter(pk__in=user_ids),
                 key=f"activity:{activity.pk}:invited",
                 title=_("Invitation: %(title)s") % {"title": activity.title},
                 body=_("%(start)s, %(place)s. Please accept or decline in the portal.")

@@ -190,3 +190,23 @@ def test_enqueue_failure_is_logged_not_raised(deputy, monkeypatch, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         assert notify(deputy, key="k", title="t") is not None
     assert Notification.objects.get(user=deputy).emailed_at is None
+
+
+@pytest.mark.django_db
+def test_notify_many_is_once_only_per_user_and_key(django_capture_on_commit_callbacks):
+    """GIVEN three active users, one of whom already has the notification, and an inactive one
+    WHEN the same key is sent to all four, twice
+    THEN each active user has exactly one, and a delivery is queued only for the new ones."""
+    from notifications.services import notify_many
+    from tests import factories
+
+    users = [factories.UserFactory(full_name=f"用户{i}") for i in range(3)]
+    inactive = factories.UserFactory(full_name="停用", is_active=False)
+    notify(users[0], key="k:1", title="早到")
+    with django_capture_on_commit_callbacks() as callbacks:
+        created = notify_many([*users, inactive], key="k:1", title="通知")
+    assert sorted(n.user_id for n in created) == sorted(u.pk for u in users[1:])
+    assert len(callbacks) == 2
+    assert notify_many(users, key="k:1", title="通知") == []
+    assert Notification.objects.filter(key="k:1").count() == 3
+    assert not Notification.objects.filter(user=inactive).exists()
