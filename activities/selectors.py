@@ -93,5 +93,3 @@ def walk_in_matches(*, activity: Activity, names=(), mobiles=()) -> list[Deputy]
         .prefetch_related("status_changes")
         .order_by("name", "pk")
     )
-
-

@@ -9,7 +9,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.views import add_service_errors
+from core.views import paginate, refusal_messages, run_action
 from deputies.models import Deputy
 from deputies.services import deputy_status_on
 
@@ -41,34 +40,35 @@ def my_activities(request):
     user = request.user
     today = timezone.localdate()
     answer_form = None
+    status = 200
     if request.method == "POST":
         answer_form = RespondForm(request.POST)
-        if answer_form.is_valid():
-            participation = (
-                selectors.invitations_for_user(user=user).filter(pk=answer_form.cleaned_data["participation"]).first()
-            )
+
+        def respond(data):
+            participation = selectors.invitations_for_user(user=user).filter(pk=data["participation"]).first()
             if participation is None:
                 raise Http404
-            accept = answer_form.cleaned_data["answer"] == "accept"
-            try:
-                services.participation_respond(
-                    actor=user, participation=participation, accept=accept, reason=answer_form.cleaned_data["reason"]
-                )
-            except ValidationError as exc:
-                add_service_errors(answer_form, exc)
+            services.participation_respond(
+                actor=user, participation=participation, accept=data["answer"] == "accept", reason=data["reason"]
+            )
+            return participation
+
+        result = run_action(answer_form, respond, leftovers_on_form=True)
+        if result.ok:
+            title = result.value.activity.title
+            if answer_form.cleaned_data["answer"] == "accept":
+                messages.success(request, _("You accepted “%(title)s”.") % {"title": title})
             else:
-                if accept:
-                    messages.success(request, _("You accepted “%(title)s”.") % {"title": participation.activity.title})
-                else:
-                    messages.success(request, _("You declined “%(title)s”.") % {"title": participation.activity.title})
-                return redirect("activities:my_activities")
+                messages.success(request, _("You declined “%(title)s”.") % {"title": title})
+            return redirect("activities:my_activities")
+        status = result.status
 
     invitations = selectors.invitations_for_user(user=user)
     still_open = Q(activity__end_date__gte=today, activity__attendance_closed_at__isnull=True)
     waiting = list(invitations.filter(still_open, status=P.INVITED).order_by("activity_date", "pk"))
     upcoming = list(invitations.filter(still_open, status__in=[P.ACCEPTED, P.DECLINED]).order_by("activity_date", "pk"))
     history = invitations.exclude(still_open & Q(status__in=[P.INVITED, P.ACCEPTED, P.DECLINED]))
-    page = Paginator(history, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, history, size=HISTORY_PAGE_SIZE)
     failed_pk = answer_form.data.get("participation") if answer_form is not None else None
     return render(
         request,
@@ -81,10 +81,11 @@ def my_activities(request):
             "failed_pk": str(failed_pk) if failed_pk else None,
             "has_mandate": Deputy.objects.filter(user=user).exists(),
         },
+        status=status,
     )
 
 
-# --- The performance archive ----------------------------------------------------------------
+# --- Organisers: invitations and attendance ------------------------------------------------
 
 
 @login_required
@@ -99,22 +100,23 @@ def activity_invite(request, pk: int):
     filters = filter_form.filters()
     shown = selectors.invite_candidates(activity=activity, **filters)
     invite_form = None
+    status = 200
     if request.method == "POST":
         invite_form = InviteForm(request.POST, candidates=selectors.invite_candidates(activity=activity))
-        if invite_form.is_valid():
-            data = invite_form.cleaned_data
+
+        def invite(data):
             chosen = list(shown) if data["action"] == "all" else list(data["deputy"])
-            try:
-                n = services.activity_invite(actor=request.user, activity=activity, deputies=chosen, role=data["role"])
-            except ValidationError as exc:
-                add_service_errors(invite_form, exc)
-            else:
-                messages.success(request, _("%(n)d deputies invited.") % {"n": n})
-                query = request.POST.copy()
-                for key in ("csrfmiddlewaretoken", "action", "role", "deputy"):
-                    query.pop(key, None)
-                url = reverse("activities:activity_invite", args=[activity.pk])
-                return redirect(f"{url}?{query.urlencode()}" if query else url)
+            return services.activity_invite(actor=request.user, activity=activity, deputies=chosen, role=data["role"])
+
+        result = run_action(invite_form, invite, leftovers_on_form=True)
+        status = result.status
+        if result.ok:
+            messages.success(request, _("%(n)d deputies invited.") % {"n": result.value})
+            query = request.POST.copy()
+            for key in ("csrfmiddlewaretoken", "action", "role", "deputy"):
+                query.pop(key, None)
+            url = reverse("activities:activity_invite", args=[activity.pk])
+            return redirect(f"{url}?{query.urlencode()}" if query else url)
     candidates = list(shown)
     invited = list(selectors.activity_participations(activity=activity))
     ticked = {str(v) for v in request.POST.getlist("deputy")} if request.method == "POST" else set()
@@ -132,6 +134,7 @@ def activity_invite(request, pk: int):
             "roles": Participation.Role.choices,
             "chosen_role": request.POST.get("role", Participation.Role.PARTICIPANT),
         },
+        status=status,
     )
 
 
@@ -180,7 +183,7 @@ def attendance(request, pk: int):
                         actor=request.user, activity=activity, marks=form.marks, walk_ins=form.walk_in_deputies
                     )
                 except ValidationError as exc:
-                    errors = exc.messages + errors
+                    errors = refusal_messages(exc) + errors
                 if errors:
                     # A walk-in line could not be resolved: nothing of this submit is kept.
                     transaction.set_rollback(True)

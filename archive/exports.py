@@ -16,7 +16,6 @@ from openpyxl.utils import get_column_letter
 
 from core.masking import mask_mobile
 from core.spreadsheet import safe_cell
-
 from deputies.models import Deputy
 
 from . import selectors

@@ -77,5 +77,3 @@ class ArchiveListFilterForm(forms.Form):
             "q": (data.get("q") or "").strip(),
             "order": data.get("order") or "name",
         }
-
-

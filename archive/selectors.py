@@ -216,8 +216,6 @@ class ArchiveRows:
         return self.iterator()
 
 
-
-
 def archive_sections(*, deputy: Deputy, year: int) -> list:
     """The sections other apps register (``core.registry.archive_sections``), in their order."""
     from core.registry import archive_sections as registry

@@ -153,7 +153,7 @@ class UserResource(PortalResource):
                 mobile=instance.mobile,
                 congress=instance.congress,
                 unit=instance.unit,
-                            )
+            )
             # import-export keeps working with its own instance (row result, admin log).
             instance.pk, instance.password, instance._state = user.pk, user.password, user._state
             return
@@ -165,7 +165,7 @@ class UserResource(PortalResource):
             # Congress and unit decide what the account may see: the same audit as the admin's.
             audit(
                 SecurityEvent.Kind.ROLE_CHANGED,
-                                actor=self.user,
+                actor=self.user,
                 target_user=instance,
                 changes=changes,
             )

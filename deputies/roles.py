@@ -18,7 +18,9 @@ def deputies_among(user_ids: list[int]) -> set[int]:
 @roles.register_role_source(roles.SC_MEMBER)
 def sc_members_among(user_ids: list[int]) -> set[int]:
     return set(
-        StandingCommitteeMember.objects.filter(deputy__user_id__in=user_ids, end_date__isnull=True, term__is_current=True)
+        StandingCommitteeMember.objects.filter(
+            deputy__user_id__in=user_ids, end_date__isnull=True, term__is_current=True
+        )
         .exclude(deputy__status=Deputy.Status.TERMINATED)
         .values_list("deputy__user_id", flat=True)
     )

@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+
+from core.views import paginate, safe_next_url
 
 from . import services
 from .models import Notification
@@ -14,7 +15,7 @@ def inbox(request):
     show = request.GET.get("show")
     if show == "unread":
         qs = qs.filter(read_at__isnull=True)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = paginate(request, qs, size=20)
     return render(request, "notifications/inbox.html", {"page": page, "show": show})
 
 
@@ -24,10 +25,8 @@ def mark_read(request, pk: int):
     # Scoped lookup: another user's notification answers 404, not 403.
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
     services.notification_mark_read(actor=request.user, notification=notification)
-    target = notification.url if request.POST.get("open") and notification.url else None
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("notifications:inbox")
+    target = notification.url if request.POST.get("open") else ""
+    return redirect(safe_next_url(request, target, reverse("notifications:inbox")))
 
 
 @login_required

@@ -19,14 +19,19 @@ def _year_of(moment):
 
 
 def _item_row(s: Suggestion) -> list:
-    return [s.number_label or "—", s.title, s.get_kind_display(), s.get_status_display(), timezone.localdate(s.submitted_at)]
+    return [
+        s.number_label or "—",
+        s.title,
+        s.get_kind_display(),
+        s.get_status_display(),
+        timezone.localdate(s.submitted_at),
+    ]
 
 
 @archive_sections.register("proposals.suggestions", order=50)
 def suggestions_section(deputy, year: int) -> ArchiveSection:
     led_all = list(
-        Suggestion.objects.filter(lead_deputy=deputy, submitted_at__isnull=False)
-        .order_by("-submitted_at", "-pk")
+        Suggestion.objects.filter(lead_deputy=deputy, submitted_at__isnull=False).order_by("-submitted_at", "-pk")
     )
     cosigned_all = list(
         CoSigner.objects.filter(deputy=deputy, status=CoSigner.Status.CONFIRMED, suggestion__submitted_at__isnull=False)

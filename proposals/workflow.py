@@ -99,7 +99,11 @@ def _suggestion_refusal(suggestion, current, action):
 
 
 SUGGESTION = Workflow(
-    model=Suggestion, transitions=TRANSITIONS, labels=ACTION_LABELS, event=_suggestion_event, refusal=_suggestion_refusal
+    model=Suggestion,
+    transitions=TRANSITIONS,
+    labels=ACTION_LABELS,
+    event=_suggestion_event,
+    refusal=_suggestion_refusal,
 )
 
 # A unit's assignment: received → (re-assignment asked) → replied → rated, or handled again.

@@ -5,6 +5,7 @@ from ..text import render_body as _render_body
 
 register = template.Library()
 
+
 @register.filter
 def render_body(text: str) -> str:
     """Plain text to paragraphs and lists, everything escaped (see ``core.text.render_body``)."""

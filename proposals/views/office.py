@@ -10,18 +10,28 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exceptions import InvalidTransition, NotAllowed
+from core.views import (
+    DOCX,
+    XLSX,
+    deadline_info,
+    download_response,
+    paginate,
+    refusal_messages,
+    refusal_status,
+    run_action,
+    safe_next_url,
+)
 from core.workdays import add_workdays
+from core.workflow import STAFF
 
 from .. import documents, exports, services, workflow
 from ..forms_office import (
@@ -43,14 +53,11 @@ from ..forms_office import (
 )
 from ..models import Assignment, Field, KeySupervision, Rating, Suggestion
 from ..selectors import office as selectors
-from .unit import add_service_errors, deadline_info
 
 S = Suggestion.Status
 A = Assignment.Status
 PAGE_SIZE = 50
 ASSIGN_PREFIX = "u"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The timeline shows each event by what happened, in the reader's language: the workflow's
 # labels, plus the one action this module writes itself.
@@ -80,28 +87,8 @@ def _filtered(request):
     return form, selectors.apply_filters(selectors.suggestions_for_office(actor=request.user), **filters), filters
 
 
-def _next_or(request, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 def _detail_url(suggestion, anchor: str = "") -> str:
     return reverse("proposals_office:detail", args=[suggestion.pk]) + (f"#{anchor}" if anchor else "")
-
-
-def _file_response(handle, filename: str, content_type: str):
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _safe_filename(text: str) -> str:
-    return "".join(ch for ch in text if ch not in '\\/:*?"<>|\r\n\t')[:80] or "file"
 
 
 # --- Lists -------------------------------------------------------------------------------------
@@ -113,7 +100,7 @@ def suggestion_list(request):
     """Every item of the office's congresses, filtered and searched; exports take the same filters."""
     form, _qs, filters = _filtered(request)
     rows = selectors.suggestion_list_for_office(actor=request.user, **filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, size=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -128,7 +115,7 @@ def suggestion_list(request):
 def review(request):
     """The review queue: submitted items in the order they came in."""
     rows = selectors.review_queue(actor=request.user)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, size=PAGE_SIZE)
     return render(request, "proposals/office/review.html", {"page": page, "query": "", "accept_form": AcceptForm()})
 
 
@@ -145,24 +132,25 @@ def paper_entry(request):
         fields=Field.objects.order_by("order", "name"),
     )
     status = 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                suggestion = services.suggestion_create(
-                    actor=actor,
-                    lead_deputy=data["lead_deputy"],
-                    title=data["title"],
-                    body=data["body"],
-                    kind=data["kind"],
-                    field=data["field"],
-                    session=data["session"],
-                    on_behalf=True,
-                )
-        except (ValidationError, NotAllowed) as exc:
-            add_service_errors(form, exc)
-            status = 403 if isinstance(exc, NotAllowed) else 200
-        else:
+
+    def create(data):
+        with transaction.atomic():
+            return services.suggestion_create(
+                actor=actor,
+                lead_deputy=data["lead_deputy"],
+                title=data["title"],
+                body=data["body"],
+                kind=data["kind"],
+                field=data["field"],
+                session=data["session"],
+                on_behalf=True,
+            )
+
+    if request.method == "POST":
+        result = run_action(form, create, leftovers_on_form=True)
+        status = result.status
+        if result.ok:
+            suggestion, data = result.value, form.cleaned_data
             if data["submit_now"]:
                 try:
                     services.suggestion_submit(actor=actor, suggestion=suggestion)
@@ -170,8 +158,7 @@ def paper_entry(request):
                     # Kept as a draft (a motion without its co-signers, say): the item page says why.
                     messages.warning(
                         request,
-                        _("Saved as a draft, not submitted: %(reason)s")
-                        % {"reason": " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)},
+                        _("Saved as a draft, not submitted: %(reason)s") % {"reason": " ".join(refusal_messages(exc))},
                     )
                 else:
                     messages.success(
@@ -221,16 +208,21 @@ def _render_detail(request, suggestion: Suggestion, *, status: int = 200, **form
     supervision = detail["supervision"]
     assign_options, assign_formset = forms.get("assign") or _assign_forms(request, suggestion, units)
     merge_q = request.GET.get("merge_q", "").strip()
+
+    # Only the actions the transition table lets staff take from this state are offered.
+    def allowed(action: str) -> bool:
+        return workflow.SUGGESTION.can(action, status=status_value, roles=STAFF)
+
     can = {
-        "review": status_value == S.SUBMITTED,
-        "convert": status_value == S.SUBMITTED and suggestion.kind == Suggestion.Kind.MOTION,
-        "merge": status_value in {S.SUBMITTED, S.ACCEPTED},
-        "submit": suggestion.entered_by_staff and status_value in workflow.EDITABLE,
-        "assign": status_value in {S.ACCEPTED, S.ASSIGNED},
-        "close": status_value in {S.RATED, S.REPLIED},
-        "publish": not suggestion.published and status_value in {S.REPLIED, S.RATED, S.CLOSED, S.REHANDLING},
-        "unpublish": suggestion.published,
-        "select_key": supervision is None and status_value not in {S.DRAFT, S.SUBMITTED, S.RETURNED, S.MERGED},
+        "review": allowed("accept") and allowed("return"),
+        "convert": allowed("convert") and suggestion.kind == Suggestion.Kind.MOTION,
+        "merge": allowed("merge"),
+        "submit": suggestion.entered_by_staff and allowed("submit"),
+        "assign": allowed("assign"),
+        "close": allowed("close"),
+        "publish": not suggestion.published and allowed("published"),
+        "unpublish": suggestion.published and allowed("unpublished"),
+        "select_key": supervision is None and allowed("key_supervision"),
     }
     for event in detail["events"]:
         event.label = EVENT_LABELS.get(event.action, event.action)
@@ -282,17 +274,11 @@ def _action(request, pk: int, form_class, form_key: str, run, success: str, *, a
     """Parse ``form_class``, run the service; on a refusal show the item page with the form as typed."""
     suggestion = selectors.suggestion_get_for_office(actor=request.user, pk=pk)
     form = form_class(request.POST, **form_kwargs)
-    status = 200
-    if form.is_valid():
-        try:
-            result = run(suggestion, form.cleaned_data)
-        except (ValidationError, NotAllowed) as exc:
-            add_service_errors(form, exc)
-            status = 403 if isinstance(exc, NotAllowed) else 200
-        else:
-            messages.success(request, success if not callable(success) else success(suggestion, result))
-            return redirect(_next_or(request, _detail_url(suggestion, anchor)))
-    return _render_detail(request, suggestion, status=status, **{form_key: form})
+    result = run_action(form, lambda data: run(suggestion, data), leftovers_on_form=True)
+    if result.ok:
+        messages.success(request, success if not callable(success) else success(suggestion, result.value))
+        return redirect(safe_next_url(request, request.POST.get("next"), _detail_url(suggestion, anchor)))
+    return _render_detail(request, suggestion, status=result.status, **{form_key: form})
 
 
 @login_required
@@ -380,24 +366,26 @@ def assign(request, pk: int):
     options, formset = _assign_forms(request, suggestion, units)
     status = 200
     if options.is_valid() and formset.is_valid():
-        try:
-            created = services.suggestion_assign(
+        result = run_action(
+            options,
+            lambda data: services.suggestion_assign(
                 actor=request.user,
                 suggestion=suggestion,
                 units_roles=formset.rows(),
-                assigned_on=options.cleaned_data["assigned_on"],
-                pre_assignment=options.cleaned_data["pre_assignment"],
-            )
-        except (ValidationError, NotAllowed) as exc:
-            add_service_errors(options, exc)
-            status = 403 if isinstance(exc, NotAllowed) else 200
-        else:
+                assigned_on=data["assigned_on"],
+                pre_assignment=data["pre_assignment"],
+            ),
+            leftovers_on_form=True,
+        )
+        if result.ok:
+            created = result.value
             messages.success(
                 request,
                 _("Assigned to %(units)s; reply due on %(date)s.")
                 % {"units": "、".join(a.unit.name for a in created), "date": created[0].deadline.isoformat()},
             )
             return redirect(_detail_url(suggestion, "assignments"))
+        status = result.status
     return _render_detail(request, suggestion, status=status, assign=(options, formset))
 
 
@@ -409,32 +397,29 @@ def decide_reassign(request, pk: int):
     current = Assignment.objects.filter(suggestion=suggestion).exclude(status=A.WITHDRAWN).values("unit_id")
     units = selectors.units_for_office(actor=request.user, congress_id=suggestion.congress_id).exclude(pk__in=current)
     form = DecideReassignForm(request.POST, units=units, prefix=f"d{assignment.pk}")
-    status = 200
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.assignment_decide_reassign(
-                actor=request.user,
-                assignment=assignment,
-                grant=data["decision"] == "grant",
-                new_unit=data["new_unit"],
-                note=data["note"],
+    result = run_action(
+        form,
+        lambda data: services.assignment_decide_reassign(
+            actor=request.user,
+            assignment=assignment,
+            grant=data["decision"] == "grant",
+            new_unit=data["new_unit"],
+            note=data["note"],
+        ),
+        leftovers_on_form=True,
+    )
+    if result.ok:
+        if form.cleaned_data["decision"] == "grant":
+            messages.success(
+                request,
+                _("The request was granted; %(unit)s no longer handles the item.") % {"unit": assignment.unit.name},
             )
-        except (ValidationError, NotAllowed) as exc:
-            add_service_errors(form, exc)
-            status = 403 if isinstance(exc, NotAllowed) else 200
         else:
-            if data["decision"] == "grant":
-                messages.success(
-                    request,
-                    _("The request was granted; %(unit)s no longer handles the item.") % {"unit": assignment.unit.name},
-                )
-            else:
-                messages.success(
-                    request, _("The request was refused; %(unit)s keeps the item.") % {"unit": assignment.unit.name}
-                )
-            return redirect(_detail_url(suggestion, "assignments"))
-    return _render_detail(request, suggestion, status=status, decide_forms={assignment.pk: form})
+            messages.success(
+                request, _("The request was refused; %(unit)s keeps the item.") % {"unit": assignment.unit.name}
+            )
+        return redirect(_detail_url(suggestion, "assignments"))
+    return _render_detail(request, suggestion, status=result.status, decide_forms={assignment.pk: form})
 
 
 @login_required
@@ -488,25 +473,22 @@ def evaluation(request, pk: int):
     reply = selectors.reply_get_for_office(actor=request.user, pk=pk)
     suggestion = selectors.suggestion_get_for_office(actor=request.user, pk=reply.assignment.suggestion_id)
     form = EvaluationForm(request.POST, prefix=f"e{reply.pk}")
-    status = 200
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.third_party_evaluation_add(
-                actor=request.user,
-                reply=reply,
-                evaluator=data["evaluator"],
-                evaluated_on=data["evaluated_on"],
-                conclusion=data["conclusion"],
-                score=data["score"],
-            )
-        except (ValidationError, NotAllowed) as exc:
-            add_service_errors(form, exc)
-            status = 403 if isinstance(exc, NotAllowed) else 200
-        else:
-            messages.success(request, _("The third-party evaluation was recorded."))
-            return redirect(_detail_url(suggestion, f"reply-{reply.pk}"))
-    return _render_detail(request, suggestion, status=status, evaluation_forms={reply.pk: form})
+    result = run_action(
+        form,
+        lambda data: services.third_party_evaluation_add(
+            actor=request.user,
+            reply=reply,
+            evaluator=data["evaluator"],
+            evaluated_on=data["evaluated_on"],
+            conclusion=data["conclusion"],
+            score=data["score"],
+        ),
+        leftovers_on_form=True,
+    )
+    if result.ok:
+        messages.success(request, _("The third-party evaluation was recorded."))
+        return redirect(_detail_url(suggestion, f"reply-{reply.pk}"))
+    return _render_detail(request, suggestion, status=result.status, evaluation_forms={reply.pk: form})
 
 
 @login_required
@@ -535,10 +517,7 @@ def publish(request, pk: int):
     try:
         services.suggestion_set_published(actor=request.user, suggestion=suggestion, published=published)
     except (ValidationError, NotAllowed) as exc:
-        errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        return _render_detail(
-            request, suggestion, status=403 if isinstance(exc, NotAllowed) else 200, publish_errors=errors
-        )
+        return _render_detail(request, suggestion, status=refusal_status(exc), publish_errors=refusal_messages(exc))
     messages.success(
         request, _("Published on the public pages.") if published else _("Withdrawn from the public pages.")
     )
@@ -553,7 +532,7 @@ def attachment(request, pk: int):
         handle = item.file.open("rb")
     except FileNotFoundError:
         raise Http404
-    return _file_response(handle, item.original_name, item.content_type)
+    return download_response(handle, filename=item.original_name, content_type=item.content_type)
 
 
 # --- Word documents ------------------------------------------------------------------------
@@ -566,10 +545,7 @@ def assignment_letter(request, pk: int):
     assignment = selectors.assignment_get_for_office(actor=request.user, pk=pk)
     content = documents.assignment_letter(assignment=assignment)
     name = f"交办函-{assignment.suggestion.number_label or assignment.suggestion_id}-{assignment.unit.name}.docx"
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = content_disposition_header(True, _safe_filename(name))
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(content, filename=name, content_type=DOCX)
 
 
 @login_required
@@ -582,10 +558,7 @@ def reply_summary(request, pk: int):
         suggestion=suggestion, assignments=detail_data["assignments"], cosigners=detail_data["cosigners"]
     )
     name = f"答复情况-{suggestion.number_label or suggestion.pk}.docx"
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = content_disposition_header(True, _safe_filename(name))
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(content, filename=name, content_type=DOCX)
 
 
 # --- Excel exports (the list's filters apply) ---------------------------------------------------
@@ -601,7 +574,7 @@ def export_ledger(request):
     _form, qs, _filters = _filtered(request)
     rows = selectors.ledger_rows(suggestions=qs.values("pk"))
     handle = exports.ledger_workbook(rows=rows.iterator(chunk_size=2000), today=timezone.localdate())
-    return _file_response(handle, f"建议办理台账-{_stamp()}.xlsx", XLSX)
+    return download_response(handle, filename=f"建议办理台账-{_stamp()}.xlsx", content_type=XLSX)
 
 
 @login_required
@@ -610,7 +583,7 @@ def export_units(request):
     _form, qs, _filters = _filtered(request)
     stats = selectors.unit_statistics(suggestions=qs.values("pk"))
     handle = exports.unit_statistics_workbook(stats=stats)
-    return _file_response(handle, f"承办单位办理情况统计-{_stamp()}.xlsx", XLSX)
+    return download_response(handle, filename=f"承办单位办理情况统计-{_stamp()}.xlsx", content_type=XLSX)
 
 
 @login_required
@@ -619,4 +592,4 @@ def export_commitments(request):
     _form, qs, _filters = _filtered(request)
     rows = selectors.commitment_rows(suggestions=qs.values("pk"))
     handle = exports.commitments_workbook(rows=rows.iterator(chunk_size=2000), today=timezone.localdate())
-    return _file_response(handle, f"答复承诺事项台账-{_stamp()}.xlsx", XLSX)
+    return download_response(handle, filename=f"答复承诺事项台账-{_stamp()}.xlsx", content_type=XLSX)

@@ -8,17 +8,25 @@ the top of the page, and a page that fails re-renders with everything typed kept
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exceptions import InvalidTransition, NotAllowed
-from core.templatetags.core_tags import days_left
+from core.views import (
+    add_service_errors,
+    deadline_info,
+    download_response,
+    paginate,
+    refusal_messages,
+    refusal_status,
+    run_action,
+    safe_next_url,
+)
 
 from .. import services, workflow
 from ..forms_portal import AttachmentForm, InviteForm, RatingForm, RespondForm, SuggestionForm, UnitSearchForm
@@ -46,31 +54,8 @@ EVENT_NOTES_SHOWN = {
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _refusal(exc: Exception) -> list[str]:
-    if isinstance(exc, ValidationError):
-        return exc.messages
-    return [str(exc) or _("You may not do this.")]
-
-
 def _is_lead(user, suggestion: Suggestion) -> bool:
     return suggestion.lead_deputy.user_id is not None and suggestion.lead_deputy.user_id == user.pk
-
-
-def _next_url(request, value: str, fallback: str) -> str:
-    if value and url_has_allowed_host_and_scheme(
-        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return value
-    return fallback
 
 
 def _detail_url(suggestion, anchor: str = "") -> str:
@@ -94,29 +79,6 @@ def _lead_draft_or_refuse(request, pk: int):
     return suggestion
 
 
-def _due(deadline) -> dict | None:
-    """A deadline with the days left (negative: overdue), for the ``_due.html`` partial."""
-    if not deadline:
-        return None
-    days = days_left(deadline)
-    return {"date": deadline, "days": days, "overdue": max(0, -days), "soon": 0 <= days <= 15}
-
-
-def _paged(request, queryset, param: str, size: int = PAGE_SIZE):
-    """A page of ``queryset`` (evaluated) with links that keep the other parameters."""
-    page = Paginator(queryset, size).get_page(request.GET.get(param))
-    page.object_list = list(page.object_list)
-
-    def link(number):
-        query = request.GET.copy()
-        query[param] = number
-        return "?" + query.urlencode()
-
-    page.prev_url = link(page.previous_page_number()) if page.has_previous() else ""
-    page.next_url = link(page.next_page_number()) if page.has_next() else ""
-    return page
-
-
 def _motion_state(suggestion: Suggestion) -> dict:
     needed = suggestion.congress.motion_min_cosigners
     have = suggestion.confirmed_count + 1  # the lead deputy counts
@@ -137,11 +99,12 @@ def _guide_context(congress_ids) -> dict:
 def suggestion_list(request):
     """My items as lead deputy, co-signing requests to answer, and items I co-signed."""
     user = request.user
-    led = _paged(request, selectors.led_suggestions(actor=user), "page")
+    today = timezone.localdate()
+    led = paginate(request, selectors.led_suggestions(actor=user), param="page", size=PAGE_SIZE)
     for suggestion in led.object_list:
-        suggestion.due = _due(suggestion.next_deadline)
-    waiting = _paged(request, selectors.cosign_requests(actor=user), "rpage")
-    cosigned = _paged(request, selectors.cosigned_suggestions(actor=user), "cpage")
+        suggestion.due = deadline_info(suggestion.next_deadline, today)
+    waiting = paginate(request, selectors.cosign_requests(actor=user), param="rpage", size=PAGE_SIZE)
+    cosigned = paginate(request, selectors.cosigned_suggestions(actor=user), param="cpage", size=PAGE_SIZE)
     selectors.with_units(cosigned.object_list)
     mandates = selectors.serving_mandates(user=user)
     return render(
@@ -187,10 +150,11 @@ def suggestion_new(request):
     if not mandates:
         return render(request, "proposals/portal/form.html", {"no_mandate": True}, status=403)
     form = SuggestionForm(request.POST or None, mandates=mandates)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            suggestion = services.suggestion_create(
+    status = 200
+    if request.method == "POST":
+        result = run_action(
+            form,
+            lambda data: services.suggestion_create(
                 actor=request.user,
                 lead_deputy=form.chosen_mandate(),
                 title=data["title"],
@@ -198,17 +162,16 @@ def suggestion_new(request):
                 kind=data["kind"],
                 field=data["field"],
                 session=data["session"],
-            )
-        except NotAllowed as exc:
-            form.add_error(None, _refusal(exc))
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
+            ),
+            leftovers_on_form=True,
+        )
+        if result.ok:
+            suggestion = result.value
             if request.POST.get("action") == "submit":
                 try:
                     services.suggestion_submit(actor=request.user, suggestion=suggestion)
                 except (ValidationError, NotAllowed) as exc:
-                    for text in _refusal(exc):
+                    for text in refusal_messages(exc):
                         messages.error(
                             request, _("Your draft was saved but not submitted: %(reason)s") % {"reason": text}
                         )
@@ -217,8 +180,9 @@ def suggestion_new(request):
                 return redirect(_detail_url(suggestion))
             messages.success(request, _("Draft saved. You can now invite co-signers and attach files."))
             return redirect(_edit_url(suggestion))
+        status = result.status
     context = {"form": form, **_guide_context(selectors.congress_ids_for_user(user=request.user, mandates=mandates))}
-    return render(request, "proposals/portal/form.html", context)
+    return render(request, "proposals/portal/form.html", context, status=status)
 
 
 @login_required
@@ -250,7 +214,7 @@ def suggestion_edit(request, pk: int):
     except NotAllowed as exc:
         raise PermissionDenied(str(exc))
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_service_errors(form, exc, leftovers_on_form=True)
         return _render_edit(request, suggestion, form=form)
     if request.POST.get("action") != "submit":
         messages.success(request, _("Draft saved."))
@@ -259,7 +223,7 @@ def suggestion_edit(request, pk: int):
         services.suggestion_submit(actor=request.user, suggestion=suggestion)
     except (ValidationError, NotAllowed) as exc:
         # The changes are saved; the page says why it could not be submitted.
-        return _render_edit(request, suggestion, form=form, submit_errors=_refusal(exc))
+        return _render_edit(request, suggestion, form=form, submit_errors=refusal_messages(exc))
     messages.success(request, _("Submitted for review: “%(title)s”.") % {"title": suggestion.title})
     return redirect(_detail_url(suggestion))
 
@@ -279,7 +243,7 @@ def cosigner_invite(request, pk: int):
         except InvalidTransition:
             return _not_editable(request, suggestion)
         except (ValidationError, NotAllowed) as exc:
-            form.add_error("names", _refusal(exc))
+            form.add_error("names", refusal_messages(exc))
         else:
             if created:
                 messages.success(
@@ -336,7 +300,7 @@ def attachment_upload(request, pk: int):
         except InvalidTransition:
             return _not_editable(request, suggestion)
         except (ValidationError, NotAllowed) as exc:
-            form.add_error("file", _refusal(exc))
+            form.add_error("file", refusal_messages(exc))
         else:
             messages.success(request, _("Attached “%(name)s”.") % {"name": attachment.original_name})
             return redirect(_edit_url(suggestion, "attachments"))
@@ -354,12 +318,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(handle, filename=attachment.original_name, content_type=attachment.content_type)
 
 
 # --- Following an item ------------------------------------------------------------------------
@@ -368,6 +327,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
 def _render_detail(request, suggestion, *, failed=None, page_errors=(), status=200):
     """``failed``: (reply pk, bound rating form) to show again with its errors."""
     user = request.user
+    today = timezone.localdate()
     is_lead = _is_lead(user, suggestion)
     assignments = selectors.suggestion_handling(suggestion=suggestion)
     commitments = []
@@ -387,7 +347,9 @@ def _render_detail(request, suggestion, *, failed=None, page_errors=(), status=2
             elif reply.can_rate:
                 reply.rate_form = RatingForm(prefix=f"r{reply.pk}")
             commitments.extend((reply, c) for c in reply.commitment_list)
-        assignment.due = _due(assignment.deadline) if assignment.status in selectors.OPEN_ASSIGNMENT else None
+        assignment.due = deadline_info(
+            assignment.deadline, today, awaiting=assignment.status in selectors.OPEN_ASSIGNMENT
+        )
     events = selectors.suggestion_timeline(suggestion=suggestion)
     for event in events:
         event.label = event.action_label
@@ -438,12 +400,11 @@ def reply_rate(request, pk: int, reply_pk: int):
             services.reply_rate(
                 actor=request.user, reply=reply, value=form.cleaned_data["value"], comment=form.cleaned_data["comment"]
             )
-        except NotAllowed as exc:
-            page_errors, status = _refusal(exc), 403
-        except InvalidTransition as exc:
-            page_errors, status = _refusal(exc), 409
+        except (NotAllowed, InvalidTransition) as exc:
+            # Not about what was typed: said at the top of the page.
+            page_errors, status = refusal_messages(exc), refusal_status(exc)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc, leftovers_on_form=True)
         else:
             messages.success(
                 request,
@@ -473,9 +434,9 @@ def cosigner_respond(request, pk: int):
     try:
         services.cosigner_respond(actor=request.user, cosigner=cosigner, confirm=confirm)
     except (ValidationError, NotAllowed) as exc:
-        for text in _refusal(exc):
+        for text in refusal_messages(exc):
             messages.error(request, text)
-        return redirect(_next_url(request, form.cleaned_data["next"], _detail_url(suggestion)))
+        return redirect(safe_next_url(request, form.cleaned_data["next"], _detail_url(suggestion)))
     if confirm:
         messages.success(request, _("You co-signed “%(title)s”.") % {"title": suggestion.title})
         fallback = _detail_url(suggestion)
@@ -483,7 +444,7 @@ def cosigner_respond(request, pk: int):
         messages.success(request, _("You declined to co-sign “%(title)s”.") % {"title": suggestion.title})
         # A declined draft is no longer visible to the deputy: back to the list.
         fallback = reverse("proposals_portal:list")
-    return redirect(_next_url(request, form.cleaned_data["next"], fallback))
+    return redirect(safe_next_url(request, form.cleaned_data["next"], fallback))
 
 
 # --- Before writing: topic guide, unit contacts ---------------------------------------------
@@ -504,5 +465,5 @@ def unit_contacts(request):
     query = form.cleaned_data["q"] if form.is_valid() else ""
     congress_ids = selectors.congress_ids_for_user(user=request.user)
     units = selectors.unit_contacts(congress_ids=congress_ids, query=query)
-    page = _paged(request, units, "page", UNITS_PAGE_SIZE)
+    page = paginate(request, units, param="page", size=UNITS_PAGE_SIZE)
     return render(request, "proposals/portal/units.html", {"form": form, "page": page, "query": query})

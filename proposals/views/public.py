@@ -6,12 +6,14 @@ item; an unknown or unpublished id answers 404 without saying which.
 """
 
 from django import forms
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
+
+from core.views import download_response
 
 from ..selectors import public as selectors
 
@@ -136,11 +138,10 @@ def attachment_download(request, pk: int, attachment_pk: int):
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    # Public: a shared cache may keep it, but must ask again (a withdrawn item's files stop at once).
+    return download_response(
+        handle, filename=attachment.original_name, content_type=attachment.content_type, private=False
     )
-    response["Cache-Control"] = "no-cache"
-    return response
 
 
 @require_GET

@@ -8,9 +8,8 @@ with what was typed kept, and nothing is written.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.exceptions import NotAllowed
+from core.views import deadline_info, download_response, paginate, run_action
 from core.workdays import workdays_between
+from core.workflow import UNIT
 
 from .. import services, workflow
 from ..forms_unit import (
@@ -47,36 +47,9 @@ GROUP_CHOICES = [
 ]
 
 
-def add_service_errors(form, exc: Exception, *, field_map: dict | None = None) -> list[str]:
-    """Put a service's error on the form, on the field it names; return errors no field takes."""
-    field_map = field_map or {}
-    leftover: list[str] = []
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = field_map.get(field, field)
-            if target in form.fields:
-                form.add_error(target, errors)
-            elif target is None or target == "__all__":
-                form.add_error(None, errors)
-            else:
-                leftover.extend(errors)
-    elif isinstance(exc, ValidationError):
-        form.add_error(None, exc.messages)
-    else:
-        form.add_error(None, str(exc) or _("You may not do this."))
-    return leftover
-
-
-def deadline_info(deadline, today, *, awaiting: bool) -> dict:
-    """What the deadline partial shows: the date, days left, days overdue (calendar days)."""
-    left = (deadline - today).days
-    return {
-        "date": deadline,
-        "awaiting": awaiting,
-        "left": left,
-        "overdue_by": -left if left < 0 else 0,
-        "soon": 0 <= left <= 15,
-    }
+def _refuse_if_withdrawn(assignment: Assignment) -> None:
+    if assignment.status == A.WITHDRAWN:
+        raise ValidationError(_("This assignment was withdrawn; nothing more can be recorded."))
 
 
 # --- The unit's list ---------------------------------------------------------------------------
@@ -92,9 +65,7 @@ def home(request):
     form = UnitFilterForm(request.GET, sessions=sessions, groups=GROUP_CHOICES)
     filters = form.filters()
     counts = selectors.assignment_group_counts(actor=actor, session_id=filters["session_id"])
-    page = Paginator(selectors.assignment_list_for_unit(actor=actor, **filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.assignment_list_for_unit(actor=actor, **filters), size=PAGE_SIZE)
     today = timezone.localdate()
     for row in page.object_list:
         row.deadline_info = deadline_info(row.deadline, today, awaiting=row.status in selectors.AWAITING)
@@ -152,7 +123,8 @@ def _render_detail(request, assignment: Assignment, *, status: int = 200, **form
         "window_open": window_open,
         # Working days, counted with public holidays and make-up days (调休).
         "window_workdays_left": workdays_between(today, assignment.reassign_window_ends) if window_open else None,
-        "can_reply": assignment.status in {A.ASSIGNED, A.REHANDLING} and suggestion.status in workflow.HANDLING,
+        "can_reply": workflow.ASSIGNMENT.can("reply", status=assignment.status, roles=UNIT)
+        and suggestion.status in workflow.HANDLING,
         "rehandling": assignment.status == A.REHANDLING,
         "latest_unsatisfied": latest_unsatisfied if assignment.status == A.REHANDLING else None,
         "reassign_form": forms.get("reassign_form") or ReassignRequestForm(),
@@ -178,19 +150,17 @@ def assignment_detail(request, pk: int):
 def reassign_request(request, pk: int):
     assignment = selectors.assignment_get_for_unit(actor=request.user, pk=pk)
     form = ReassignRequestForm(request.POST)
-    status = 200
-    if form.is_valid():
-        try:
-            services.assignment_request_reassign(
-                actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
-            )
-        except (ValidationError, NotAllowed) as exc:
-            add_service_errors(form, exc)
-            status = 403 if isinstance(exc, NotAllowed) else 200
-        else:
-            messages.success(request, _("Your request for re-assignment was sent to the deputy-work office."))
-            return redirect("proposals_unit:assignment", pk=assignment.pk)
-    return _render_detail(request, assignment, reassign_form=form, status=status)
+    result = run_action(
+        form,
+        lambda data: services.assignment_request_reassign(
+            actor=request.user, assignment=assignment, reason=data["reason"]
+        ),
+        leftovers_on_form=True,
+    )
+    if result.ok:
+        messages.success(request, _("Your request for re-assignment was sent to the deputy-work office."))
+        return redirect("proposals_unit:assignment", pk=assignment.pk)
+    return _render_detail(request, assignment, reassign_form=form, status=result.status)
 
 
 @login_required
@@ -198,28 +168,23 @@ def reassign_request(request, pk: int):
 def contact_add(request, pk: int):
     assignment = selectors.assignment_get_for_unit(actor=request.user, pk=pk)
     form = ContactForm(request.POST)
-    status = 200
-    if form.is_valid():
-        if assignment.status == A.WITHDRAWN:
-            form.add_error(None, _("This assignment was withdrawn; nothing more can be recorded."))
-        else:
-            data = form.cleaned_data
-            try:
-                services.contact_log_add(
-                    actor=request.user,
-                    assignment=assignment,
-                    stage=data["stage"],
-                    method=data["method"],
-                    contacted_on=data["contacted_on"],
-                    note=data["note"],
-                )
-            except (ValidationError, NotAllowed) as exc:
-                add_service_errors(form, exc)
-                status = 403 if isinstance(exc, NotAllowed) else 200
-            else:
-                messages.success(request, _("The contact with the deputy was recorded."))
-                return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + "#contacts")
-    return _render_detail(request, assignment, contact_form=form, status=status)
+
+    def record(data):
+        _refuse_if_withdrawn(assignment)
+        return services.contact_log_add(
+            actor=request.user,
+            assignment=assignment,
+            stage=data["stage"],
+            method=data["method"],
+            contacted_on=data["contacted_on"],
+            note=data["note"],
+        )
+
+    result = run_action(form, record, leftovers_on_form=True)
+    if result.ok:
+        messages.success(request, _("The contact with the deputy was recorded."))
+        return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + "#contacts")
+    return _render_detail(request, assignment, contact_form=form, status=result.status)
 
 
 def _commitment_formset(request):
@@ -242,7 +207,10 @@ def reply(request, pk: int):
     """The written reply (and, after an unsatisfied rating, the reply of the next round)."""
     assignment = selectors.assignment_get_for_unit(actor=request.user, pk=pk)
     suggestion = assignment.suggestion
-    can_reply = assignment.status in {A.ASSIGNED, A.REHANDLING} and suggestion.status in workflow.HANDLING
+    can_reply = (
+        workflow.ASSIGNMENT.can("reply", status=assignment.status, roles=UNIT)
+        and suggestion.status in workflow.HANDLING
+    )
     form = ReplyForm(
         request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
     )
@@ -253,8 +221,8 @@ def reply(request, pk: int):
         if not can_reply:
             form.add_error(None, _("This assignment is not waiting for a reply."))
         elif form.is_valid() and formset.is_valid():
-            data = form.cleaned_data
-            try:
+
+            def send(data):
                 with transaction.atomic():
                     new_reply = services.reply_submit(
                         actor=request.user,
@@ -270,12 +238,14 @@ def reply(request, pk: int):
                         services.attachment_add(
                             actor=request.user, suggestion=suggestion, upload=data["letter"], reply=new_reply
                         )
-            except (ValidationError, NotAllowed) as exc:
-                commitment_errors = add_service_errors(form, exc, field_map={"file": "letter", "commitments": "_c"})
-                status = 403 if isinstance(exc, NotAllowed) else 200
-            else:
+                return new_reply
+
+            # Errors about the commitments have no field of their own: shown above the rows.
+            result = run_action(form, send, field_map={"file": "letter", "commitments": "_c"})
+            if result.ok:
                 messages.success(request, _("The reply was sent. The deputy is asked to rate it."))
                 return redirect("proposals_unit:assignment", pk=assignment.pk)
+            commitment_errors, status = result.errors, result.status
     detail = selectors.assignment_detail_for_unit(assignment=assignment)
     unsatisfied = [
         r for reply_ in detail["replies"] for r in reply_.ratings.all() if r.value == Rating.Value.UNSATISFIED
@@ -305,22 +275,18 @@ def reply_letter(request, pk: int):
     reply_ = selectors.reply_get_for_unit(actor=request.user, pk=pk)
     assignment = selectors.assignment_get_for_unit(actor=request.user, pk=reply_.assignment_id)
     form = ReplyLetterForm(request.POST, request.FILES, prefix=f"l{reply_.pk}")
-    status = 200
-    if form.is_valid():
-        if assignment.status == A.WITHDRAWN:
-            form.add_error(None, _("This assignment was withdrawn; nothing more can be recorded."))
-        else:
-            try:
-                services.attachment_add(
-                    actor=request.user, suggestion=assignment.suggestion, upload=form.cleaned_data["file"], reply=reply_
-                )
-            except (ValidationError, NotAllowed) as exc:
-                add_service_errors(form, exc)
-                status = 403 if isinstance(exc, NotAllowed) else 200
-            else:
-                messages.success(request, _("The reply letter was uploaded."))
-                return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + f"#reply-{reply_.pk}")
-    return _render_detail(request, assignment, letter_forms={reply_.pk: form}, status=status)
+
+    def upload(data):
+        _refuse_if_withdrawn(assignment)
+        return services.attachment_add(
+            actor=request.user, suggestion=assignment.suggestion, upload=data["file"], reply=reply_
+        )
+
+    result = run_action(form, upload, leftovers_on_form=True)
+    if result.ok:
+        messages.success(request, _("The reply letter was uploaded."))
+        return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + f"#reply-{reply_.pk}")
+    return _render_detail(request, assignment, letter_forms={reply_.pk: form}, status=result.status)
 
 
 @login_required
@@ -329,27 +295,24 @@ def commitment_progress(request, pk: int):
     commitment = selectors.commitment_get_for_unit(actor=request.user, pk=pk)
     assignment = selectors.assignment_get_for_unit(actor=request.user, pk=commitment.reply.assignment_id)
     form = CommitmentProgressForm(request.POST, prefix=f"p{commitment.pk}")
-    status = 200
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.commitment_progress_add(
-                actor=request.user,
-                commitment=commitment,
-                note=data["note"],
-                fulfilled=data["fulfilled"],
-                reported_on=data["reported_on"],
-            )
-        except (ValidationError, NotAllowed) as exc:
-            add_service_errors(form, exc)
-            status = 403 if isinstance(exc, NotAllowed) else 200
+    result = run_action(
+        form,
+        lambda data: services.commitment_progress_add(
+            actor=request.user,
+            commitment=commitment,
+            note=data["note"],
+            fulfilled=data["fulfilled"],
+            reported_on=data["reported_on"],
+        ),
+        leftovers_on_form=True,
+    )
+    if result.ok:
+        if form.cleaned_data["fulfilled"]:
+            messages.success(request, _("The commitment is recorded as fulfilled; the deputy is told."))
         else:
-            if data["fulfilled"]:
-                messages.success(request, _("The commitment is recorded as fulfilled; the deputy is told."))
-            else:
-                messages.success(request, _("The progress was recorded; the deputy is told."))
-            return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + f"#commitment-{commitment.pk}")
-    return _render_detail(request, assignment, progress_forms={commitment.pk: form}, status=status)
+            messages.success(request, _("The progress was recorded; the deputy is told."))
+        return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + f"#commitment-{commitment.pk}")
+    return _render_detail(request, assignment, progress_forms={commitment.pk: form}, status=result.status)
 
 
 @login_required
@@ -361,7 +324,4 @@ def attachment(request, pk: int):
         handle = item.file.open("rb")
     except FileNotFoundError:
         raise Http404
-    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(handle, filename=item.original_name, content_type=item.content_type)

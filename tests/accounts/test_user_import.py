@@ -10,8 +10,8 @@ from django.utils import translation
 
 from accounts import roles
 from accounts.models import SecurityEvent, User
-from deputies.account_resources import UserResource
 from dataio.formats import CSV, XLSX
+from deputies.account_resources import UserResource
 from tests import factories
 
 pytestmark = pytest.mark.django_db

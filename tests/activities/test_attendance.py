@@ -6,12 +6,13 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from activities.models import Activity, Participation
 from activities import services
+from activities.models import Activity, Participation
 from deputies import services as roster
 from deputies.models import StatusChange
 from tests import factories
-from tests.activities.test_services import ActivityFactory, ParticipationFactory, serving_deputies
+from tests.builders import serving_deputies
+from tests.factories import ActivityFactory, ParticipationFactory
 
 P = Participation.Status
 

@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
-from activities.models import Activity, DeputyLetter, Participation
 from activities import services
+from activities.models import Activity, DeputyLetter, Participation
 from notifications.models import Notification
 from notifications.registry import run_all_scans
 from tests import factories

@@ -1,66 +1,23 @@
-"""The activity ledger's services: create, invite, answer, record attendance; the status rules.
-
-Also holds the activity and participation factories the other activity tests import.
-"""
+"""The activity ledger's services: create, invite, answer, record attendance; the status rules."""
 
 import datetime
 import random
 
-import factory
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from activities.models import Activity, DeputyLetter, Participation
-from core.exceptions import InvalidTransition, NotAllowed
 from activities import services
+from activities.models import Activity, DeputyLetter, Participation
 from archive import selectors
+from core.exceptions import InvalidTransition, NotAllowed
 from deputies import services as roster
 from deputies.models import StatusChange
 from notifications.models import Notification
 from tests import factories
+from tests.builders import serving_deputies, today
+from tests.factories import ActivityFactory, ParticipationFactory
 
 P = Participation.Status
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-class ActivityFactory(factory.django.DjangoModelFactory):
-    """An activity dated yesterday, recorded by its creator unless told otherwise."""
-
-    class Meta:
-        model = Activity
-
-    congress = factory.SubFactory(factories.CongressFactory)
-    kind = Activity.Kind.INSPECTION
-    title = factory.Sequence(lambda n: f"集中视察第{n}次")
-    start_date = factory.LazyFunction(lambda: today() - datetime.timedelta(days=1))
-    end_date = factory.LazyAttribute(lambda o: o.start_date)
-    place = "玄武区"
-    organiser = "代表工作委员会"
-    recorder = factory.SubFactory(factories.UserFactory)
-    created_by = factory.LazyAttribute(lambda o: o.recorder)
-
-
-class ParticipationFactory(factory.django.DjangoModelFactory):
-    """A participation in any state, written directly: for reads (archive, counts), not for the rules."""
-
-    class Meta:
-        model = Participation
-
-    activity = factory.SubFactory(ActivityFactory)
-    deputy = factory.SubFactory(factories.DeputyFactory)
-    status = P.INVITED
-    activity_date = factory.LazyAttribute(lambda o: o.activity.start_date)
-    activity_kind = factory.LazyAttribute(lambda o: o.activity.kind)
-    reason = factory.LazyAttribute(lambda o: "出差" if o.status in (P.DECLINED, P.EXCUSED) else "")
-
-
-def serving_deputies(n, *, city, term, unit=None, **kwargs):
-    unit = unit or factories.ElectoralUnitFactory(congress=city)
-    return [factories.DeputyFactory(congress=city, term=term, electoral_unit=unit, **kwargs) for _ in range(n)]
 
 
 # --- create and invite -----------------------------------------------------------------------

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from activities.models import Participation
 from tests import factories
-from tests.activities.test_services import ActivityFactory, ParticipationFactory, serving_deputies, today
+from tests.builders import serving_deputies, today
+from tests.factories import ActivityFactory, ParticipationFactory
 
 P = Participation.Status
 

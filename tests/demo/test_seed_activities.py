@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from activities.models import Activity, Participation
-from deputies.models import Deputy
 from archive.selectors import archive_summary
+from deputies.models import Deputy
 
 
 @pytest.mark.django_db

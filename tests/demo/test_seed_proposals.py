@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from notifications.models import Notification
 from demo.management.commands.seed_proposals import Roster, build_plan
+from notifications.models import Notification
 from proposals.models import (
     Assignment,
     Commitment,

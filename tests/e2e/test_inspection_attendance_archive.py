@@ -120,7 +120,7 @@ def test_inspection_invitation_attendance_and_archive(
     page.locator(f"#status-{zhao.pk}").select_option(Participation.Status.EXCUSED)
     # Save without the reason first: refused, nothing written, the choice kept.
     main.locator("button[name=action][value=save]").first.click()
-    expect(page.locator(".error-summary")).to_contain_text("赵代表")
+    expect(page.locator(".form-errors")).to_contain_text("赵代表")
     expect(page.locator(f"#status-{zhao.pk}")).to_have_value(Participation.Status.EXCUSED)
     assert not activity.participations.exclude(status=Participation.Status.INVITED).exists()
     check_page("attendance refused")

@@ -25,8 +25,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.proposals.test_public_helpers import categories, make_deputy_user, make_officer
-from tests.proposals.test_public_helpers import field as subject_field
+from tests.builders import categories, make_deputy_user, make_officer
+from tests.builders import field as subject_field
 
 pytestmark = pytest.mark.e2e
 
@@ -160,7 +160,7 @@ def test_suggestion_from_draft_to_public_page(
     main.get_by_role("button", name="提交", exact=True).click()
     expect(success(li)).to_have_text(f"已提交审核：“{TITLE}”。")
     expect(main.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect(main.locator(".lead .sg-status")).to_have_text("已提交")
+    expect(main.locator(".lead .status-pill")).to_have_text("已提交")
     # The text keeps its paragraph and its numbered list.
     text = main.get_by_role("region", name="正文")
     expect(text.locator("p").first).to_contain_text("老旧小区停车位严重不足")
@@ -180,7 +180,7 @@ def test_suggestion_from_draft_to_public_page(
     expect(success(wang)).to_have_text(f"您已附议“{TITLE}”。")
     expect(requests).to_have_count(0)
     cosigned = main.get_by_role("region", name=re.compile("我附议的")).get_by_role("listitem").filter(has_text=TITLE)
-    expect(cosigned.locator(".sg-status")).to_have_text("已提交")
+    expect(cosigned.locator(".status-pill")).to_have_text("已提交")
     check_page(wang, "cosign confirmed")
     wang.page.context.close()
 
@@ -276,11 +276,11 @@ def test_suggestion_from_draft_to_public_page(
     page, main = li.page, li.main
     nav(li, "我的建议")
     mine = main.get_by_role("region", name=re.compile("我领衔的")).get_by_role("listitem").filter(has_text=TITLE)
-    expect(mine.locator(".sg-status")).to_have_text("已答复")
+    expect(mine.locator(".status-pill")).to_have_text("已答复")
     expect(mine).to_contain_text("有 1 件答复等待您评价")
     check_page(li, "portal list replied")
     mine.get_by_role("link", name=TITLE).click()
-    expect(main.locator(".lead .sg-status")).to_have_text("已答复")
+    expect(main.locator(".lead .status-pill")).to_have_text("已答复")
     expect(main.locator(".lead")).to_contain_text(number)
     replies = main.get_by_role("region", name="答复", exact=True)
     expect(replies.get_by_role("heading", level=3)).to_have_text(UNIT)
@@ -293,7 +293,7 @@ def test_suggestion_from_draft_to_public_page(
     rate.get_by_label("意见").fill(COMMENT)
     rate.get_by_role("button", name="提交评价").click()
     expect(success(li)).to_have_text(f"谢谢！您对{UNIT}答复的评价已记录。")
-    expect(main.locator(".lead .sg-status")).to_have_text("已评价")
+    expect(main.locator(".lead .status-pill")).to_have_text("已评价")
     expect(replies.locator(".sg-rating")).to_contain_text("满意")
     expect(replies.locator(".sg-rating")).to_contain_text(COMMENT)
     expect(replies.locator("form")).to_have_count(0)

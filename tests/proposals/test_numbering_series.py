@@ -5,7 +5,7 @@ from django.utils import translation
 
 from proposals import services
 
-from .test_public_helpers import submitted
+from ..builders import submitted
 
 
 @pytest.mark.django_db

@@ -12,12 +12,7 @@ from docx.shared import Cm
 from proposals import documents, services
 from proposals.models import CoSigner, Rating
 
-from . import test_office_helpers as helpers
-from .test_office_helpers import XSS, assigned, docx_text, make_deputy_user, replied
-
-# Fixtures shared with the other unit/office test modules.
-other_unit = helpers.other_unit
-unit = helpers.unit
+from ..builders import XSS, assigned_to, docx_text, make_deputy_user, replied, reply
 
 pytestmark = pytest.mark.django_db
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -61,7 +56,7 @@ def test_assignment_letter_opens_and_names_the_item_and_the_unit(
 
 
 def test_letter_layout_is_a4_with_chinese_fonts(staff_client, deputy, staff, unit_officer):
-    _s, (assignment,) = assigned(deputy, staff, [(unit_officer.unit, "lead")])
+    _s, (assignment,) = assigned_to(deputy, staff, [(unit_officer.unit, "lead")])
     content = staff_client.get(reverse("proposals_office:assignment_letter", args=[assignment.pk])).content
     document = docx.Document(io.BytesIO(content))
     section = document.sections[0]
@@ -90,9 +85,7 @@ def test_xss_and_formula_text_stay_literal_in_word(staff_client, deputy, staff, 
 def test_reply_summary_lists_every_reply_with_ratings(staff_client, deputy, staff, unit_officer):
     suggestion, assignment, first = replied(deputy, staff, unit_officer, code="B", text="第一次答复正文")
     services.reply_rate(actor=deputy, reply=first, value=Rating.Value.UNSATISFIED, comment="未见实效")
-    from .test_office_helpers import reply
-
-    second = reply(unit_officer, assignment, code="A", text="第二次答复正文")
+    second = reply(unit_officer, suggestion, code="A", text="第二次答复正文")
     services.reply_rate(actor=deputy, reply=second, value=Rating.Value.SATISFIED)
     response = staff_client.get(reverse("proposals_office:reply_summary", args=[suggestion.pk]))
     assert response.status_code == 200 and response["Content-Type"] == DOCX

@@ -14,14 +14,7 @@ from django.utils import timezone, translation
 from proposals import exports, services
 from proposals.models import Assignment, Rating
 
-from . import test_office_helpers as helpers
-from .test_office_helpers import FORMULA, XSS, assigned, bulk_items, replied, reply
-
-# Fixtures shared with the other unit/office test modules.
-other_officer = helpers.other_officer
-other_unit = helpers.other_unit
-session = helpers.session
-unit = helpers.unit
+from ..builders import FORMULA, XSS, assigned_to, bulk_items, replied, reply
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +34,10 @@ def rows_of(book):
 def test_ledger_has_headers_one_row_per_assignment_and_the_reply_facts(
     staff_client, deputy, staff, unit_officer, other_unit, other_officer
 ):
-    suggestion, (lead, joint) = assigned(
+    suggestion, (lead, joint) = assigned_to(
         deputy, staff, [(unit_officer.unit, "lead"), (other_unit, "joint")], title="两个单位办理的建议"
     )
-    first = reply(unit_officer, lead, code="A", text="已解决")
+    first = reply(unit_officer, suggestion, code="A", text="已解决")
     book = workbook(staff_client.get(reverse("proposals_office:export_ledger")))
     rows = rows_of(book)
     assert rows[0] == exports.ledger_headers()
@@ -58,7 +51,7 @@ def test_ledger_has_headers_one_row_per_assignment_and_the_reply_facts(
 
 def test_ledger_marks_overdue_and_feedback(staff_client, deputy, staff, unit_officer, time_machine):
     time_machine.move_to("2026-03-02 10:00 +0800", tick=False)
-    assigned(deputy, staff, [(unit_officer.unit, "lead")], title="逾期", assigned_on=datetime.date(2025, 10, 1))
+    assigned_to(deputy, staff, [(unit_officer.unit, "lead")], title="逾期", assigned_on=datetime.date(2025, 10, 1))
     _s, _a, answered = replied(deputy, staff, unit_officer, code="A", title="已评价")
     services.reply_rate(actor=deputy, reply=answered, value=Rating.Value.BASICALLY)
     rows = {r[1]: r for r in rows_of(workbook(staff_client.get(reverse("proposals_office:export_ledger"))))[1:]}
@@ -83,8 +76,8 @@ def test_formula_and_markup_stay_literal_text(staff_client, deputy, staff, unit_
 
 
 def test_exports_follow_the_list_filters(staff_client, deputy, staff, unit_officer, other_unit, session):
-    assigned(deputy, staff, [(unit_officer.unit, "lead")], title="本局")
-    assigned(deputy, staff, [(other_unit, "lead")], title="他局", session=session)
+    assigned_to(deputy, staff, [(unit_officer.unit, "lead")], title="本局")
+    assigned_to(deputy, staff, [(other_unit, "lead")], title="他局", session=session)
     rows = rows_of(workbook(staff_client.get(reverse("proposals_office:export_ledger"), {"unit": other_unit.pk})))
     assert [r[1] for r in rows[1:]] == ["他局"]
     rows = rows_of(workbook(staff_client.get(reverse("proposals_office:export_ledger"), {"session": session.pk})))
@@ -97,12 +90,14 @@ def test_unit_statistics_match_a_recount(
     """GIVEN units with on-time, late, unanswered, A/B replies and ratings
     THEN each figure in the sheet equals a recount from the rows."""
     time_machine.move_to("2026-01-05 10:00 +0800", tick=False)
-    _s1, (a1,) = assigned(deputy, staff, [(unit_officer.unit, "lead")], assigned_on=datetime.date(2025, 9, 1))
-    _s2, (a2,) = assigned(deputy, staff, [(unit_officer.unit, "lead")])
-    _s3, (a3,) = assigned(deputy, staff, [(unit_officer.unit, "lead")])
-    _s4, (b1,) = assigned(deputy, staff, [(other_unit, "lead")], assigned_on=datetime.date(2025, 9, 1))
-    late = reply(unit_officer, a1, code="A", text="迟到的答复")  # due 2025-12-01: late
-    on_time = reply(unit_officer, a2, code="B", text="按期答复", commitments=[("承诺", datetime.date(2026, 6, 1))])
+    _s1, (a1,) = assigned_to(deputy, staff, [(unit_officer.unit, "lead")], assigned_on=datetime.date(2025, 9, 1))
+    _s2, (a2,) = assigned_to(deputy, staff, [(unit_officer.unit, "lead")])
+    _s3, (a3,) = assigned_to(deputy, staff, [(unit_officer.unit, "lead")])
+    _s4, (b1,) = assigned_to(deputy, staff, [(other_unit, "lead")], assigned_on=datetime.date(2025, 9, 1))
+    late = reply(unit_officer, a1.suggestion, code="A", text="迟到的答复")  # due 2025-12-01: late
+    on_time = reply(
+        unit_officer, a2.suggestion, code="B", text="按期答复", commitments=[("承诺", datetime.date(2026, 6, 1))]
+    )
     services.reply_rate(actor=deputy, reply=late, value=Rating.Value.SATISFIED)
     services.reply_rate(actor=deputy, reply=on_time, value=Rating.Value.UNSATISFIED, comment="不满意")
     book = workbook(staff_client.get(reverse("proposals_office:export_units")))

@@ -21,14 +21,7 @@ from proposals.models import (
 )
 
 from .. import factories
-from . import test_office_helpers as helpers
-from .test_office_helpers import XSS, accepted, assigned, replied, submitted
-
-# Fixtures shared with the other unit/office test modules.
-other_officer = helpers.other_officer
-other_unit = helpers.other_unit
-session = helpers.session
-unit = helpers.unit
+from ..builders import XSS, accepted, assigned_to, replied, submitted
 
 pytestmark = pytest.mark.django_db
 S = Suggestion.Status
@@ -260,10 +253,10 @@ def test_paper_entry_for_another_congress_deputy_is_not_offered(client, district
 
 def test_list_filters_and_search(staff_client, deputy, staff, unit_officer, other_unit, session, time_machine, leader):
     time_machine.move_to("2026-03-02 10:00 +0800", tick=False)
-    late, _a = assigned(
+    late, _a = assigned_to(
         deputy, staff, [(unit_officer.unit, "lead")], title="逾期未答复的建议", assigned_on=datetime.date(2025, 10, 1)
     )
-    other, _b = assigned(deputy, staff, [(other_unit, "lead")], title="住建局的建议", session=session)
+    other, _b = assigned_to(deputy, staff, [(other_unit, "lead")], title="住建局的建议", session=session)
     submitted(deputy, title="待审核的建议")
     services.key_supervision_select(
         actor=staff, suggestion=other, sc_leader=leader, government_leader="副市长", committee="城建环保委"
@@ -367,7 +360,7 @@ def test_assigning_a_unit_of_another_congress_is_not_offered(staff_client, deput
 
 @pytest.fixture
 def requested(deputy, staff, unit_officer):
-    suggestion, (assignment,) = assigned(deputy, staff, [(unit_officer.unit, "lead")])
+    suggestion, (assignment,) = assigned_to(deputy, staff, [(unit_officer.unit, "lead")])
     services.assignment_request_reassign(actor=unit_officer, assignment=assignment, reason="应由住建局办理")
     return suggestion, Assignment.objects.get(pk=assignment.pk)
 
@@ -400,7 +393,7 @@ def test_refuse_reassignment(staff_client, requested):
 
 
 def test_deciding_without_an_open_request_is_refused(staff_client, deputy, staff, unit_officer):
-    _s, (assignment,) = assigned(deputy, staff, [(unit_officer.unit, "lead")])
+    _s, (assignment,) = assigned_to(deputy, staff, [(unit_officer.unit, "lead")])
     prefix = f"d{assignment.pk}"
     response = staff_client.post(url("decide_reassign", assignment.pk), {f"{prefix}-decision": "refuse"})
     assert response.status_code == 200
@@ -423,7 +416,7 @@ def test_refusing_with_a_new_unit_is_a_form_error(staff_client, requested, other
 def test_key_supervision_offers_leaders_only_then_logs_progress(
     staff_client, deputy, staff, unit_officer, leader, sc_member
 ):
-    suggestion, _a = assigned(deputy, staff, [(unit_officer.unit, "lead")])
+    suggestion, _a = assigned_to(deputy, staff, [(unit_officer.unit, "lead")])
     form = staff_client.get(url("detail", suggestion.pk)).context["ks_form"]
     assert list(form.fields["sc_leader"].queryset) == [leader]
     refused = staff_client.post(
@@ -482,7 +475,7 @@ def test_key_supervision_of_a_submitted_item_is_refused(staff_client, deputy, le
 
 
 def test_key_supervision_is_chosen_once(staff_client, deputy, staff, unit_officer, leader):
-    suggestion, _a = assigned(deputy, staff, [(unit_officer.unit, "lead")])
+    suggestion, _a = assigned_to(deputy, staff, [(unit_officer.unit, "lead")])
     data = {
         "sc_leader": leader.pk,
         "government_leader": "副市长",
@@ -545,7 +538,7 @@ def test_close_and_publish(staff_client, deputy, staff, unit_officer):
 
 
 def test_closing_an_assigned_item_is_refused(staff_client, deputy, staff, unit_officer):
-    suggestion, _a = assigned(deputy, staff, [(unit_officer.unit, "lead")])
+    suggestion, _a = assigned_to(deputy, staff, [(unit_officer.unit, "lead")])
     response = staff_client.post(url("close", suggestion.pk), {})
     assert response.status_code == 200
     assert response.context["close_form"].non_field_errors()
@@ -553,7 +546,7 @@ def test_closing_an_assigned_item_is_refused(staff_client, deputy, staff, unit_o
 
 
 def test_publishing_an_unanswered_item_is_refused(staff_client, deputy, staff, unit_officer):
-    suggestion, _a = assigned(deputy, staff, [(unit_officer.unit, "lead")])
+    suggestion, _a = assigned_to(deputy, staff, [(unit_officer.unit, "lead")])
     response = staff_client.post(url("publish", suggestion.pk), {"published": "1"})
     assert response.status_code == 200 and response.context["publish_errors"]
     assert not Suggestion.objects.get(pk=suggestion.pk).published

@@ -6,12 +6,8 @@ from django.urls import reverse
 from proposals.models import Suggestion
 
 from .. import factories
+from ..builders import assigned_to, make_deputy_user, submitted
 from ..conftest import with_totp
-from . import test_office_helpers as helpers
-from .test_office_helpers import assigned, make_deputy_user, submitted
-
-# Fixtures shared with the other unit/office test modules.
-unit = helpers.unit
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +16,7 @@ LIST_PAGES = ["list", "review", "new", "export_ledger", "export_units", "export_
 
 @pytest.fixture
 def item(deputy, staff, unit_officer):
-    suggestion, (assignment,) = assigned(deputy, staff, [(unit_officer.unit, "lead")], title="市级建议")
+    suggestion, (assignment,) = assigned_to(deputy, staff, [(unit_officer.unit, "lead")], title="市级建议")
     return suggestion, assignment
 
 

@@ -6,12 +6,7 @@ from django.urls import reverse
 from proposals import services
 from proposals.models import Rating
 
-from . import test_office_helpers as helpers
-from .test_office_helpers import bulk_items, replied
-
-# Fixtures shared with the other unit/office test modules.
-other_unit = helpers.other_unit
-unit = helpers.unit
+from ..builders import assigned_to, bulk_items, replied, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +41,6 @@ def test_list_query_count_is_the_same_for_10_and_1000_items(
 
 
 def test_review_queue_query_count(staff_client, deputy, staff, unit_officer, django_assert_num_queries):
-    from .test_office_helpers import submitted
-
     for i in range(3):
         submitted(deputy, title=f"待审{i}")
     staff_client.get(reverse("proposals_office:review"))
@@ -78,9 +71,7 @@ def test_detail_query_count_is_the_same_for_10_and_1000_items(
 
 def test_detail_of_an_assignable_item_query_count(staff_client, deputy, staff, unit_officer, django_assert_num_queries):
     """The assignment form (4 unit rows) and the working-day preview cost a fixed number of queries."""
-    from .test_office_helpers import assigned
-
-    suggestion, _a = assigned(deputy, staff, [(unit_officer.unit, "lead")])
+    suggestion, _a = assigned_to(deputy, staff, [(unit_officer.unit, "lead")])
     url = reverse("proposals_office:detail", args=[suggestion.pk])
     staff_client.get(url)
     with django_assert_num_queries(DETAIL_ASSIGNABLE_QUERIES):

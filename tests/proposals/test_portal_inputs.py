@@ -10,7 +10,7 @@ from proposals import services
 from proposals.models import Attachment, CoSigner, Rating, ReplyCategory, Suggestion
 
 from .. import factories
-from .test_portal_helpers import (
+from ..builders import (
     EXE_BYTES,
     PDF_BYTES,
     PNG_BYTES,
@@ -18,7 +18,6 @@ from .test_portal_helpers import (
     docx_bytes,
     draft,
     english,
-    fast_passwords,  # noqa: F401 (autouse fixture)
     field,
     make_deputy_user,
     replied,
@@ -272,7 +271,7 @@ def test_the_content_decides_the_extension(deputy_client, deputy):
 
 
 def test_files_cannot_be_added_once_a_unit_handles_the_item(deputy_client, deputy, staff, unit_officer):
-    suggestion = assigned(deputy, staff, unit_officer.unit)
+    suggestion = assigned(deputy, staff, [unit_officer])
     response = deputy_client.post(url("upload", suggestion.pk), {"file": upload("late.pdf", PDF_BYTES)})
     assert response.status_code == 302 and response.url == url("detail", suggestion.pk)
     assert not Attachment.objects.exists()
@@ -282,7 +281,7 @@ def test_files_cannot_be_added_once_a_unit_handles_the_item(deputy_client, deput
 
 
 def test_a_rating_without_a_value_is_refused(deputy_client, deputy, staff, unit_officer):
-    suggestion, reply = replied(deputy, staff, unit_officer)
+    suggestion, _assignment, reply = replied(deputy, staff, unit_officer)
     response = english(deputy_client).post(url("rate", suggestion.pk, reply.pk), {f"r{reply.pk}-comment": "还行"})
     html = response.content.decode()
     assert response.status_code == 200 and "Choose satisfied, basically satisfied or unsatisfied." in html

@@ -8,12 +8,11 @@ from proposals import services
 from proposals.models import Attachment, CoSigner, Rating, Suggestion
 
 from .. import factories
-from .test_portal_helpers import (
+from ..builders import (
     PDF_BYTES,
     assigned,
     draft,
     english,
-    fast_passwords,  # noqa: F401 (autouse fixture)
     field,
     make_deputy_user,
     published_guide,
@@ -165,7 +164,7 @@ def test_invite_cosigners_by_name(deputy_client, deputy, city, term):
     assert response.status_code == 302 and response.url.endswith("#cosigners")
     assert set(CoSigner.objects.values_list("deputy_id", flat=True)) == {wang.mandate.pk, zhao.mandate.pk}
     page = deputy_client.get(url("edit", suggestion.pk)).content.decode()
-    assert "王代表" in page and "sg-status-invited" in page
+    assert "王代表" in page and 'data-status="invited"' in page
 
 
 def test_unknown_and_ambiguous_names_are_refused_with_a_clear_message(deputy_client, deputy, city, term):
@@ -262,7 +261,7 @@ def test_upload_and_download_an_attachment(deputy_client, deputy):
 
 
 def test_detail_shows_handling_replies_commitments_and_timeline(deputy_client, deputy, staff, unit_officer):
-    suggestion, reply = replied(deputy, staff, unit_officer, text="第一段答复。\n\n- 措施一")
+    suggestion, _assignment, reply = replied(deputy, staff, unit_officer, text="第一段答复。\n\n- 措施一")
     commitment = reply.commitments.get()
     services.commitment_progress_add(actor=unit_officer, commitment=commitment, note="方案已完成初稿")
     response = english(deputy_client).get(url("detail", suggestion.pk))
@@ -277,14 +276,14 @@ def test_detail_shows_handling_replies_commitments_and_timeline(deputy_client, d
 
 
 def test_detail_shows_days_left_while_a_unit_is_handling(deputy_client, deputy, staff, unit_officer):
-    suggestion = assigned(deputy, staff, unit_officer.unit)
+    suggestion = assigned(deputy, staff, [unit_officer])
     deadline = suggestion.assignments.get().deadline
     html = english(deputy_client).get(url("detail", suggestion.pk)).content.decode()
     assert f"{(deadline - timezone.localdate()).days} days left" in html
 
 
 def test_lead_deputy_rates_a_reply(deputy_client, deputy, staff, unit_officer):
-    suggestion, reply = replied(deputy, staff, unit_officer)
+    suggestion, _assignment, reply = replied(deputy, staff, unit_officer)
     prefix = f"r{reply.pk}"
     response = deputy_client.post(
         url("rate", suggestion.pk, reply.pk), {f"{prefix}-value": "satisfied", f"{prefix}-comment": "很好"}
@@ -299,7 +298,7 @@ def test_lead_deputy_rates_a_reply(deputy_client, deputy, staff, unit_officer):
 
 
 def test_unsatisfied_needs_a_comment_and_keeps_what_was_chosen(deputy_client, deputy, staff, unit_officer):
-    suggestion, reply = replied(deputy, staff, unit_officer)
+    suggestion, _assignment, reply = replied(deputy, staff, unit_officer)
     prefix = f"r{reply.pk}"
     response = english(deputy_client).post(
         url("rate", suggestion.pk, reply.pk), {f"{prefix}-value": "unsatisfied", f"{prefix}-comment": " "}
@@ -339,7 +338,7 @@ def test_units_page_lists_and_searches_public_contacts(deputy_client, city, dist
 
 
 def test_pages_have_no_inline_script_or_style(deputy_client, deputy, staff, unit_officer):
-    suggestion, _reply = replied(deputy, staff, unit_officer)
+    suggestion, _assignment, _reply = replied(deputy, staff, unit_officer)
     draft_item = draft(deputy)
     for page in (
         url("list"),

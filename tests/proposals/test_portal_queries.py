@@ -21,10 +21,9 @@ from proposals.models import (
 )
 
 from .. import factories
-from .test_portal_helpers import (
+from ..builders import (
     PDF_BYTES,
     draft,
-    fast_passwords,  # noqa: F401 (autouse fixture)
     field,
     make_deputy_user,
     published_guide,
@@ -197,7 +196,7 @@ def test_detail_query_count_does_not_grow(
     co-signers, files, events, units, replies and commitments on the item THEN the same queries run:
     layout (4), the item, co-signers, files, units, replies, reply files, ratings, commitments,
     progress, events."""
-    suggestion, reply = replied(deputy, staff, unit_officer)
+    suggestion, _assignment, reply = replied(deputy, staff, unit_officer)
     services.attachment_add(actor=staff, suggestion=suggestion, upload=upload("a.pdf", PDF_BYTES))
     services.commitment_progress_add(actor=unit_officer, commitment=reply.commitments.get(), note="进展")
     bulk_suggestions(deputy.mandate, 10, status=S.ASSIGNED, unit=unit_officer.unit, staff=staff)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from proposals import services
 from proposals.models import Attachment, CoSigner, SuggestionEvent
 
-from .test_portal_helpers import draft, make_deputy_user, upload
+from ..builders import draft, make_deputy_user, upload
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -6,14 +6,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from proposals import services
 from demo.management.commands.bench_proposals import build_dataset
+from proposals import services
 from proposals.models import Attachment, CoSigner, Rating, Suggestion
 
-from .test_public_helpers import (  # noqa: F401 - fast_passwords is an autouse fixture
+from ..builders import (
     assigned,
     draft,
-    fast_passwords,
     handled,
     make_deputy_user,
     make_officer,

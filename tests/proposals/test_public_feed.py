@@ -5,12 +5,12 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from proposals import services
 from demo.management.commands.bench_proposals import build_dataset
+from proposals import services
 from proposals.models import Rating, Reply
 from proposals.selectors.public import latest_public_replies
 
-from .test_public_helpers import assigned, fast_passwords, handled, make_officer, rate, reply  # noqa: F401
+from ..builders import assigned, handled, make_officer, rate, reply
 
 FEED = reverse("proposals:feed")
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -8,19 +8,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from proposals import services
 from demo.management.commands.bench_proposals import build_dataset
+from proposals import services
 from proposals.models import Rating, Suggestion
 from proposals.selectors.public import PAGE_SIZE
 
 from .. import factories
-from .test_public_helpers import (  # noqa: F401 - fast_passwords is an autouse fixture
+from ..builders import (
     assigned,
     categories,
     draft,
-    fast_passwords,
     handled,
-    make_deputy_user,
     make_officer,
     rate,
     reply,

@@ -11,15 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from proposals import services
 from demo.management.commands.bench_proposals import build_dataset
+from proposals import services
 from proposals.models import Assignment, Rating
 from proposals.selectors.public import unit_statistics
 
-from .test_public_helpers import (  # noqa: F401 - fast_passwords is an autouse fixture
+from ..builders import (
     assigned,
-    fast_passwords,
-    handled,
     make_officer,
     rate,
     reply,
@@ -114,7 +112,7 @@ class TableCells(HTMLParser):
         self.rows, self.cell, self.in_table = [], None, False
 
     def handle_starttag(self, tag, attrs):
-        if tag == "table" and ("class", "data pp-stats") in attrs:
+        if tag == "table" and "pp-stats" in (dict(attrs).get("class") or "").split():
             self.in_table = True
         elif self.in_table and tag == "tr":
             self.rows.append([])

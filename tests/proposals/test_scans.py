@@ -14,10 +14,8 @@ from notifications.registry import run_all_scans
 from proposals import services
 from proposals.models import Assignment, Rating, Suggestion
 
-from .test_public_helpers import (  # noqa: F401 - fast_passwords is an autouse fixture
+from ..builders import (
     assigned,
-    fast_passwords,
-    make_deputy_user,
     make_officer,
     rate,
     reply,

@@ -9,7 +9,7 @@ from core.search import segment_for_index
 from proposals.models import Suggestion
 from proposals.selectors.public import apply_search, search_words, tsquery_for
 
-from .test_public_helpers import fast_passwords, handled  # noqa: F401 - fast_passwords is autouse
+from ..builders import handled
 
 LIST = reverse("proposals:list")
 

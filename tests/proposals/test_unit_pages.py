@@ -20,14 +20,7 @@ from proposals.models import (
     SuggestionEvent,
 )
 
-from . import test_office_helpers as helpers
-from .test_office_helpers import XSS, assigned, bulk_items, category, exe, pdf, replied
-
-# Fixtures shared with the other unit/office test modules.
-other_officer = helpers.other_officer
-other_unit = helpers.other_unit
-session = helpers.session
-unit = helpers.unit
+from ..builders import XSS, assigned_to, bulk_items, categories, exe, pdf, replied
 
 pytestmark = pytest.mark.django_db
 A = Assignment.Status
@@ -41,7 +34,7 @@ def officer_client(client, unit_officer):
 
 @pytest.fixture
 def assignment(deputy, staff, unit_officer):
-    _suggestion, (assignment,) = assigned(deputy, staff, [(unit_officer.unit, "lead")])
+    _suggestion, (assignment,) = assigned_to(deputy, staff, [(unit_officer.unit, "lead")])
     return assignment
 
 
@@ -51,7 +44,7 @@ def url(name, *args):
 
 def reply_data(**overrides):
     data = {
-        "category": str(category("A").pk),
+        "category": str(categories()["A"].pk),
         "text": "经研究，已于本月完成改造。",
         "signer": "张局长",
         "replied_on": timezone.localdate().isoformat(),
@@ -71,8 +64,8 @@ def reply_data(**overrides):
 
 
 def test_home_lists_only_the_units_own_assignments(officer_client, deputy, staff, unit_officer, other_unit):
-    assigned(deputy, staff, [(unit_officer.unit, "lead")], title="本局的建议")
-    assigned(deputy, staff, [(other_unit, "lead")], title="他局的建议")
+    assigned_to(deputy, staff, [(unit_officer.unit, "lead")], title="本局的建议")
+    assigned_to(deputy, staff, [(other_unit, "lead")], title="他局的建议")
     response = officer_client.get(url("home"))
     assert response.status_code == 200
     assert "本局的建议" in response.content.decode()
@@ -127,8 +120,10 @@ def test_home_shows_deadline_days_left_and_highlights_overdue(
     officer_client, deputy, staff, unit_officer, time_machine
 ):
     time_machine.move_to("2026-03-02 10:00 +0800", tick=False)
-    assigned(deputy, staff, [(unit_officer.unit, "lead")], title="逾期的建议", assigned_on=datetime.date(2025, 11, 1))
-    assigned(deputy, staff, [(unit_officer.unit, "lead")], title="未逾期的建议")
+    assigned_to(
+        deputy, staff, [(unit_officer.unit, "lead")], title="逾期的建议", assigned_on=datetime.date(2025, 11, 1)
+    )
+    assigned_to(deputy, staff, [(unit_officer.unit, "lead")], title="未逾期的建议")
     page = officer_client.get(url("home")).content.decode()
     assert 'class="overdue"' in page
     assert "2026-02-01" in page  # 3 months after 2025-11-01
@@ -138,7 +133,7 @@ def test_home_shows_deadline_days_left_and_highlights_overdue(
 
 
 def test_home_filters_by_tab_and_session(officer_client, deputy, staff, unit_officer, session):
-    assigned(deputy, staff, [(unit_officer.unit, "lead")], title="会议期间的建议", session=session)
+    assigned_to(deputy, staff, [(unit_officer.unit, "lead")], title="会议期间的建议", session=session)
     _s, assignment, _r = replied(deputy, staff, unit_officer, code="A", title="已答复的建议")
     page = officer_client.get(url("home"), {"status": "replied"}).content.decode()
     assert "已答复的建议" in page and "会议期间的建议" not in page
@@ -165,7 +160,9 @@ def test_assignment_page_shows_the_deputys_public_details_only(officer_client, d
     mandate = deputy.mandate
     mandate.mobile, mandate.id_number, mandate.address = "13912345678", "11010519491231002X", "示例市玄武路1号"
     mandate.save()
-    _s, (assignment, _other) = assigned(deputy, staff, [(unit_officer.unit, "lead"), (other_unit, "joint")])
+    _s, (assignment, _other) = assigned_to(
+        deputy, staff, [(unit_officer.unit, "lead"), (other_unit, "joint")], body="第一段。\n\n- 要点一\n- 要点二"
+    )
     page = officer_client.get(url("assignment", assignment.pk)).content.decode()
     assert "李代表" in page and "玄武区" in page
     assert "13912345678" not in page and "11010519491231002X" not in page and "玄武路1号" not in page
@@ -201,7 +198,7 @@ def test_window_counts_working_days_across_national_day(officer_client, deputy, 
     assert not chinese_calendar.is_workday(datetime.date(2026, 10, 5))
     assert chinese_calendar.is_workday(datetime.date(2026, 10, 10))  # Saturday, make-up day
     time_machine.move_to("2026-09-29 09:00 +0800", tick=False)
-    _s, (assignment,) = assigned(deputy, staff, [(unit_officer.unit, "lead")])
+    _s, (assignment,) = assigned_to(deputy, staff, [(unit_officer.unit, "lead")])
     assert assignment.reassign_window_ends == datetime.date(2026, 10, 14)
     time_machine.move_to("2026-10-09 09:00 +0800", tick=False)
     response = officer_client.get(url("assignment", assignment.pk))
@@ -220,7 +217,7 @@ def test_reassign_request_within_the_window(officer_client, assignment, time_mac
 
 def test_reassign_request_refused_after_the_window(officer_client, deputy, staff, unit_officer, time_machine):
     time_machine.move_to("2026-09-29 09:00 +0800", tick=False)
-    _s, (assignment,) = assigned(deputy, staff, [(unit_officer.unit, "lead")])
+    _s, (assignment,) = assigned_to(deputy, staff, [(unit_officer.unit, "lead")])
     time_machine.move_to("2026-10-15 09:00 +0800", tick=False)
     response = officer_client.post(url("reassign", assignment.pk), {"reason": "属于住建局职责"})
     assert response.status_code == 200
@@ -232,7 +229,7 @@ def test_reassign_request_refused_after_the_window(officer_client, deputy, staff
 
 def test_reassign_request_still_open_on_the_last_working_day(officer_client, deputy, staff, unit_officer, time_machine):
     time_machine.move_to("2026-09-29 09:00 +0800", tick=False)
-    _s, (assignment,) = assigned(deputy, staff, [(unit_officer.unit, "lead")])
+    _s, (assignment,) = assigned_to(deputy, staff, [(unit_officer.unit, "lead")])
     time_machine.move_to("2026-10-14 17:00 +0800", tick=False)
     assert officer_client.post(url("reassign", assignment.pk), {"reason": "不属于本单位"}).status_code == 302
 
@@ -312,7 +309,7 @@ def test_reply_with_letter_moves_the_item_to_replied(officer_client, assignment,
 def test_category_b_reply_with_commitments(officer_client, assignment):
     due = timezone.localdate() + datetime.timedelta(days=120)
     data = reply_data(
-        category=str(category("B").pk), **{"c-0-content": "年内完成施工招标", "c-0-due_date": due.isoformat()}
+        category=str(categories()["B"].pk), **{"c-0-content": "年内完成施工招标", "c-0-due_date": due.isoformat()}
     )
     assert officer_client.post(url("reply", assignment.pk), data).status_code == 302
     commitment = Commitment.objects.get()
@@ -331,7 +328,7 @@ def test_category_b_reply_with_commitments(officer_client, assignment):
 )
 def test_bad_reply_shows_a_clear_error_keeps_the_text_and_writes_nothing(officer_client, assignment, overrides, where):
     if overrides.get("category") == "B":
-        overrides["category"] = str(category("B").pk)
+        overrides["category"] = str(categories()["B"].pk)
     data = reply_data(text="我们认真研究了代表的意见。", **{k: v for k, v in overrides.items() if k != "text"})
     if "text" in overrides:
         data["text"] = overrides["text"]

@@ -31,11 +31,10 @@ from proposals.models import (
 from proposals.selectors import suggestion_get_for_actor
 
 from .. import factories
-from .test_public_helpers import (  # noqa: F401 - fast_passwords is an autouse fixture
+from ..builders import (
     assigned,
     categories,
     draft,
-    fast_passwords,
     make_deputy_user,
     make_officer,
     rate,
@@ -916,16 +915,33 @@ def test_each_transition_leaves_only_from_its_source_states(deputy, staff, actio
     """For every action and every state: from a source state it moves (and writes an event);
     from any other state it raises InvalidTransition and changes nothing."""
     rule = workflow.TRANSITIONS[action]
+    role = sorted(rule.actors)[0]
     item = draft(deputy)
     for state in S.values:
         Suggestion.objects.filter(pk=item.pk).update(status=state)
         item.status = state
         if state in rule.sources:
-            event = services._transition(item, action, actor=staff)
+            event = services._transition(item, action, actor=staff, role=role)
             assert (event.from_status, event.to_status) == (state, rule.target or state)
             assert Suggestion.objects.get(pk=item.pk).status == (rule.target or state)
         else:
-            refused(InvalidTransition, lambda: services._transition(item, action, actor=staff), item)
+            refused(InvalidTransition, lambda: services._transition(item, action, actor=staff, role=role), item)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", sorted(workflow.TRANSITIONS))
+def test_each_transition_refuses_a_role_the_table_does_not_name(deputy, staff, action):
+    """The table's actors column is enforced: a role it does not name is refused and nothing moves."""
+    rule = workflow.TRANSITIONS[action]
+    wrong = next(r for r in ("deputy", "staff", "unit", "system") if r not in rule.actors)
+    item = draft(deputy)
+    state = sorted(rule.sources)[0]
+    Suggestion.objects.filter(pk=item.pk).update(status=state)
+    events = item.events.count()
+    with pytest.raises(NotAllowed):
+        services._transition(item, action, actor=staff, role=wrong)
+    assert Suggestion.objects.get(pk=item.pk).status == state
+    assert item.events.count() == events
 
 
 @pytest.mark.django_db
@@ -949,6 +965,17 @@ def test_every_transition_of_the_table_happens_in_real_journeys(
     rate(deputy, first, Rating.Value.UNSATISFIED, "未解决")
     rate(deputy, reply(police, item, code="A"))
     services.suggestion_close(actor=staff, suggestion=item)
+    services.suggestion_set_published(actor=staff, suggestion=item, published=True)
+    services.suggestion_set_published(actor=staff, suggestion=item, published=False)
+    leader = StandingCommitteeMember.objects.create(
+        term=other_deputy.mandate.term,
+        deputy=other_deputy.mandate,
+        position="deputy_director",
+        start_date=datetime.date(2022, 1, 6),
+    )
+    services.key_supervision_select(
+        actor=staff, suggestion=item, sc_leader=leader, government_leader="副市长", committee="城建环保委"
+    )
     assert new.unit == police.unit
 
     happened = set(SuggestionEvent.objects.values_list("action", flat=True))

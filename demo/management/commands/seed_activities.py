@@ -17,8 +17,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Unit, User
-from activities.models import Activity, DeputyLetter, DutyReport, GroupActivityPlan, Participation, SpecialSupervisor
 from activities import services
+from activities.models import Activity, DeputyLetter, DutyReport, GroupActivityPlan, Participation, SpecialSupervisor
 from deputies.models import Congress, Deputy, DeputyGroup, PerformanceAssistant
 
 SEED = 20241
