@@ -45,7 +45,7 @@ class ActivityAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "organiser", "place"]
     date_hierarchy = "start_date"
     autocomplete_fields = ["recorder", "organiser_unit", "group"]
-    readonly_fields = ["attendance_closed_at", "created_by", "created_at"]
+    readonly_fields = ["attendance_closed_at", "created_by", "created_at", "source_type", "source_id"]
     inlines = [ParticipationInline]
     list_select_related = ["recorder"]
 

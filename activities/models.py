@@ -66,6 +66,17 @@ class Activity(models.Model):
         help_text=_("Whoever organises records it: this person records who came."),
     )
     description = models.TextField(_("Description"), blank=True)
+    # The record of another app this activity stands for (an SC meeting, a course, a station
+    # reception, a livelihood inspection), set by ``services.activity_open_for``: one each.
+    source_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Recorded for"),
+    )
+    source_id = models.PositiveBigIntegerField(_("Record number"), null=True, blank=True)
     attendance_closed_at = models.DateTimeField(_("Attendance recorded at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Created by")
@@ -78,7 +89,13 @@ class Activity(models.Model):
         verbose_name_plural = _("Activities")
         ordering = ["-start_date", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="activity_dates_ordered")
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="activity_dates_ordered"),
+            models.UniqueConstraint(
+                fields=["source_type", "source_id"],
+                condition=Q(source_id__isnull=False),
+                name="one_activity_per_source",
+                violation_error_message=_("This record already has its activity in the ledger."),
+            ),
         ]
         indexes = [models.Index(fields=["congress", "start_date"])]
 

@@ -8,6 +8,13 @@ from deputies.models import Deputy
 from .models import Activity, Participation
 
 
+def activity_for(*, source) -> Activity | None:
+    """The ledger activity opened for another app's record (``services.activity_open_for``), if any."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return Activity.objects.filter(source_type=ContentType.objects.get_for_model(source), source_id=source.pk).first()
+
+
 def activities_to_record(*, actor):
     """Activities the actor must record attendance for and has not yet."""
     return (

@@ -7,8 +7,9 @@ activity (staff or a unit officer) records attendance; staff of the congress may
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +50,44 @@ def activity_create(*, actor, **fields) -> Activity:
         raise NotAllowed(_("This activity belongs to another congress."))
     activity.full_clean()
     activity.save()
+    return activity
+
+
+def activity_open_for(
+    *, actor, source, kind: str, congress, title: str, start_date, end_date=None, recorder=None, **fields
+) -> Activity:
+    """The ledger activity that stands for ``source``, a record of another app (an SC meeting,
+    a course, a station reception, a livelihood inspection): created on the first call, kept in
+    step with the record on later ones. Invitations and attendance then go through the ledger,
+    so the archive counts them. ``fields`` are other Activity fields (place, organiser, …).
+    """
+    source_type = ContentType.objects.get_for_model(source)
+    values = {
+        "kind": kind,
+        "congress": congress,
+        "title": title,
+        "start_date": start_date,
+        "end_date": end_date or start_date,
+        "recorder": recorder or actor,
+        **fields,
+    }
+    activity = Activity.objects.filter(source_type=source_type, source_id=source.pk).first()
+    if activity is None:
+        try:
+            with transaction.atomic():
+                return activity_create(actor=actor, source_type=source_type, source_id=source.pk, **values)
+        except IntegrityError:  # opened by someone else meanwhile: keep theirs in step instead
+            activity = Activity.objects.get(source_type=source_type, source_id=source.pk)
+    changed = []
+    for name, value in values.items():
+        field = Activity._meta.get_field(name)
+        current = getattr(activity, field.attname)
+        wanted = getattr(value, "pk", value) if field.is_relation else value
+        if current != wanted:
+            setattr(activity, name, value)
+            changed.append(name)
+    if changed:
+        activity_update(actor=actor, activity=activity, fields=changed)
     return activity
 
 
