@@ -46,7 +46,7 @@ def suggestions_section(deputy, year: int) -> ArchiveSection:
     led = [s for s in led_all if _year_of(s.submitted_at) == year]
     cosigned = [c.suggestion for c in cosigned_all if _year_of(c.suggestion.submitted_at) == year]
     ratings = [r for r in ratings_all if _year_of(r.rated_at) == year]
-    headers = [_("Number"), _("Title"), _("Kind"), _("Status"), _("Submitted on")]
+    headers = [_("Item number"), _("Title"), _("Kind"), _("Status"), _("Submitted on")]
     return ArchiveSection(
         key="suggestions",
         title=_("Suggestions and motions"),
@@ -72,7 +72,7 @@ def suggestions_section(deputy, year: int) -> ArchiveSection:
             ),
             ArchiveTable(
                 title=_("Replies rated in %(year)d") % {"year": year},
-                headers=[_("Number"), _("Title"), _("Handling unit"), _("Rating"), _("Rated on")],
+                headers=[_("Item number"), _("Title"), _("Handling unit"), _("Rating"), _("Rated on")],
                 rows=[
                     [
                         r.reply.assignment.suggestion.number_label or "—",
