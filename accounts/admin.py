@@ -69,9 +69,35 @@ class UserAdmin(BaseUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            # Only a superuser hands out superuser rights or single permissions.
-            fields += ["is_superuser", "user_permissions"]
+            # Only a superuser hands out superuser rights, groups (the system administrator and
+            # auditor roles among them) or single permissions; the other roles follow links.
+            fields += ["is_superuser", "groups", "user_permissions"]
         return fields
+
+    def has_change_permission(self, request, obj=None):
+        # Nobody but a superuser changes a superuser's account.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and (obj.is_superuser or obj.is_staff) and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Only a superuser sets the password of a superuser or a staff member; every password
+        set here is written to the security log."""
+        from django.contrib.admin.utils import unquote
+        from django.core.exceptions import PermissionDenied
+
+        target = self.get_object(request, unquote(id))
+        if target is not None and (target.is_superuser or target.is_staff) and not request.user.is_superuser:
+            raise PermissionDenied
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302 and target is not None:
+            audit(SecurityEvent.Kind.PASSWORD_SET, request=request, target_user=target, via="admin")
+        return response
 
     @admin.display(description=_("Mobile number"), ordering="mobile")
     def masked_mobile(self, obj):

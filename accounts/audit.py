@@ -1,14 +1,8 @@
 """Write entries to the security audit log."""
 
+from core.http import client_ip
+
 from .models import SecurityEvent
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    # REMOTE_ADDR is the proxy's address behind a reverse proxy; gunicorn is
-    # run with --forwarded-allow-ips so that it rewrites it from X-Forwarded-For.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit(kind: str, *, request=None, actor=None, target_user=None, **detail) -> SecurityEvent:

@@ -20,6 +20,10 @@ STAFF = "staff"
 DEPUTY = "deputy"
 UNIT_OFFICER = "unit_officer"
 SC_MEMBER = "sc_member"
+# Separated administration (等保 2.0): city-wide settings, and reading the security log.
+# Given by a superuser to named staff of the city office; never fed by links.
+CITY_ADMIN = "city_admin"
+SECURITY_AUDITOR = "security_auditor"
 
 # Group names are the Chinese names staff see in the admin.
 GROUP_NAMES = {
@@ -27,12 +31,16 @@ GROUP_NAMES = {
     DEPUTY: "人大代表",
     UNIT_OFFICER: "承办单位联系人",
     SC_MEMBER: "常委会组成人员",
+    CITY_ADMIN: "系统管理员",
+    SECURITY_AUDITOR: "安全审计员",
 }
 ROLE_LABELS = {
     STAFF: _("Staff"),
     DEPUTY: _("Deputy"),
     UNIT_OFFICER: _("Handling-unit officer"),
     SC_MEMBER: _("Standing committee member"),
+    CITY_ADMIN: _("System administrator"),
+    SECURITY_AUDITOR: _("Security auditor"),
 }
 
 

@@ -51,7 +51,13 @@ GROWING_TABLES = {
     "auth_permission": (
         "SELECT ct.model, p.codename FROM auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id"
     ),
-    # accounts.groups.ensure_groups grants the staff group new permissions after every migrate.
+    # accounts.groups.ensure_groups creates the role groups (a new role is a new group).
+    "auth_group": "SELECT name FROM auth_group",
+}
+# The role groups' grants: accounts.groups.ensure_groups sets them exactly after every migrate,
+# so a change of who may do what (a permission taken from office staff, say) is policy, not
+# lost data. Every group must keep existing; the grants added and withdrawn are printed.
+POLICY_TABLES = {
     "auth_group_permissions": (
         "SELECT g.name, ct.model, p.codename FROM auth_group_permissions gp"
         " JOIN auth_group g ON g.id = gp.group_id"
@@ -293,8 +299,9 @@ def snapshot(db: Database, before: dict[str, Table] | None = None) -> dict[str, 
             cur.execute(f"SELECT {selected} FROM {quote(name)}")
             rows = sorted(repr(tuple(normalise(v) for v in row)) for row in cur.fetchall())
             table = Table(columns, compared, rows)
-            if name in GROWING_TABLES:
-                cur.execute(GROWING_TABLES[name])
+            keyed = GROWING_TABLES.get(name) or POLICY_TABLES.get(name)
+            if keyed:
+                cur.execute(keyed)
                 table.keys = Counter(repr(tuple(row)) for row in cur.fetchall())
             tables[name] = table
         return tables
@@ -325,6 +332,13 @@ def compare_table(name: str, old: Table, new: Table) -> Verdict:
         return Verdict(False, "COLUMNS DROPPED", [f"    columns no longer in the table: {', '.join(dropped)}"])
     added = [c for c in new.columns if c not in old.columns and c not in IGNORED_COLUMNS.get(name, ())]
     extra = f" (new columns: {', '.join(added)})" if added else ""
+
+    if name in POLICY_TABLES:
+        withdrawn, granted = old.keys - new.keys, new.keys - old.keys
+        if not withdrawn and not granted:
+            return Verdict(True, "OK" + extra)
+        note = f"OK, policy: +{granted.total()} granted, -{withdrawn.total()} withdrawn"
+        return Verdict(True, note + extra, ["    withdrawn:", *sample(withdrawn)] if withdrawn else [])
 
     if name in GROWING_TABLES:
         lost = old.keys - new.keys

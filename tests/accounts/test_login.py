@@ -132,3 +132,29 @@ def test_signup_is_closed(client):
     from accounts.models import User
 
     assert not User.objects.filter(email="new@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_the_client_address_is_logged_and_limited_per_client(client, deputy, settings):
+    """GIVEN one trusted reverse proxy (every request arrives from 127.0.0.1)
+    WHEN one client fails to log in until it is limited
+    THEN the log records that client's address, and another client can still log in."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,100/5m/key"}
+    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    attacker = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7, 203.0.113.5"}
+    for i in range(10):
+        client.post(LOGIN, {"login": f"nobody{i}@example.org", "password": "x"}, **attacker)
+    failed = SecurityEvent.objects.filter(kind="login_failed")
+    # The first entry was written by the client itself: not believed.
+    assert set(failed.values_list("ip_address", flat=True)) == {"203.0.113.5"}
+    # That client is limited now, even with the right password …
+    limited = client.post(LOGIN, {"login": deputy.email, "password": PASSWORD}, **attacker)
+    assert not limited.wsgi_request.user.is_authenticated
+    # … but another client behind the same proxy is not.
+    other = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "192.0.2.44"}
+    response = client.post(LOGIN, {"login": deputy.email, "password": PASSWORD}, **other)
+    assert response.status_code == 302 and response.wsgi_request.user == deputy
+    cache.clear()

@@ -210,3 +210,14 @@ def test_notify_many_is_once_only_per_user_and_key(django_capture_on_commit_call
     assert notify_many(users, key="k:1", title="通知") == []
     assert Notification.objects.filter(key="k:1").count() == 3
     assert not Notification.objects.filter(user=inactive).exists()
+
+
+def test_the_console_sms_backend_logs_neither_the_number_nor_the_link_token(caplog):
+    from notifications.sms import ConsoleSmsBackend
+
+    link = "https://rddb.example.gov.cn/accounts/invitation/MTI/cbx7-0a1b2c3d4e5f6a7b8c9d/"
+    with caplog.at_level("INFO", logger="notifications.sms"):
+        ConsoleSmsBackend().send("13800001234", f"王芳，请打开链接设置密码：{link}")
+    logged = caplog.text
+    assert "13800001234" not in logged and "cbx7-0a1b2c3d4e5f6a7b8c9d" not in logged
+    assert "138****1234" in logged and "https://rddb.example.gov.cn/…" in logged
