@@ -35,7 +35,7 @@ class CurrentRequestMiddleware:
 class SessionLifetimeMiddleware:
     """End a session after an idle period (shorter for staff) or an absolute lifetime.
 
-    Session keys: ``_auth_started`` (epoch seconds at login) and ``_last_seen``.
+    Session keys: ``_auth_started`` (epoch seconds at login, with fractions) and ``_last_seen``.
     The last-seen stamp is refreshed at most once a minute to spare the session store.
     """
 
@@ -45,10 +45,20 @@ class SessionLifetimeMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            now = int(time.time())
+            now = time.time()
             session = request.session
             started = session.get("_auth_started")
             last_seen = session.get("_last_seen", now)
+            revoked = user.sessions_valid_after
+            if started is not None and revoked is not None and started < revoked.timestamp():
+                # The account was deactivated or reactivated since this session began.
+                from .audit import audit
+
+                audit(
+                    SecurityEvent.Kind.SESSION_EXPIRED, request=request, actor=user, target_user=user, reason="revoked"
+                )
+                logout(request)
+                return redirect(f"{reverse('account_login')}?next={request.path}")
             idle_limit = settings.STAFF_SESSION_IDLE_TIMEOUT if user.is_staff else settings.SESSION_IDLE_TIMEOUT
             if started is None:
                 session["_auth_started"] = now
@@ -70,6 +80,22 @@ def user_has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class PrivatePagesNoStoreMiddleware:
+    """Pages served to a logged-in user are never stored by the browser or a proxy
+    (personal data, a deputy's drafts): ``Cache-Control: private, no-store`` unless the view
+    set its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class StaffMFAMiddleware:

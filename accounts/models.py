@@ -107,6 +107,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("Active"), default=True)
     date_joined = models.DateTimeField(_("Created"), default=timezone.now)
     invited_at = models.DateTimeField(_("Invitation sent"), null=True, blank=True)
+    # Sessions that began before this moment end at their next request: set when the account
+    # is deactivated or reactivated, so an old session never comes back with the account.
+    sessions_valid_after = models.DateTimeField(_("Sessions valid after"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 

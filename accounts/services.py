@@ -114,8 +114,13 @@ def user_set_active(*, actor, user, active: bool) -> None:
     if actor.pk == user.pk and not active:
         raise NotAllowed(_("You cannot deactivate your own account."))
     with transaction.atomic():
-        changed = User.objects.filter(pk=user.pk, is_active=not active).update(is_active=active)
+        now = timezone.now()
+        changed = User.objects.filter(pk=user.pk, is_active=not active).update(
+            is_active=active, sessions_valid_after=now
+        )
         user.is_active = active
+        if changed:
+            user.sessions_valid_after = now
         if changed:
             kind = SecurityEvent.Kind.ACCOUNT_REACTIVATED if active else SecurityEvent.Kind.ACCOUNT_DEACTIVATED
             audit(kind, actor=actor, target_user=user)

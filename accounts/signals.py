@@ -21,7 +21,7 @@ User = get_user_model()
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     # The absolute session lifetime counts from here (accounts.middleware).
-    now = int(time.time())
+    now = time.time()
     request.session["_auth_started"] = now
     request.session["_last_seen"] = now
     audit(SecurityEvent.Kind.LOGIN, request=request, actor=user, target_user=user)
