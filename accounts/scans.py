@@ -41,3 +41,19 @@ def staff_digest(now) -> int:
         ):
             created += 1
     return created
+
+
+@register_scan("accounts.clear_expired_sessions")
+def clear_expired_sessions(now) -> int:
+    """``clearsessions``, on the scans' schedule: expired sessions do not pile up in the database."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    if not settings.SESSION_ENGINE.endswith((".db", ".cached_db")):
+        return 0
+    expired = Session.objects.filter(expire_date__lt=now)
+    count = expired.count()
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    return count

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Shared settings")
 
     def ready(self):
-        from . import registry
+        from . import admin_widgets, registry
 
         registry.discover()
+        admin_widgets.install()
