@@ -1,8 +1,11 @@
-"""Checks on uploaded files: type by content (not by name), size, a safe name."""
+"""Checks on uploaded files: type by content (not by name), size, a safe name, and what
+hides inside: a Word file that unpacks to gigabytes (a zip bomb), a PDF that runs scripts,
+markup behind an image's or a document's first bytes, an OLE2 file that is not Word."""
 
 from pathlib import Path
 
 import filetype
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
@@ -46,6 +49,52 @@ def _sniff(upload) -> str | None:
     return mime
 
 
+# A .docx is a zip; before anything opens one its members are counted and their unpacked size
+# added up from the directory, which costs nothing to read.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_MEMBERS = 2000
+# PDF names that make a reader run code or open something when the file is opened.
+PDF_ACTIVE = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedia", b"/XFA")
+# Markup a browser would render if the file were ever shown instead of downloaded.
+MARKUP = (b"<html", b"<script", b"<!doctype", b"<svg", b"<body", b"<iframe", b"<?php")
+
+
+def _inspect(upload, mime: str) -> str | None:
+    """The reason a file of an allowed type is still refused, or None."""
+    upload.seek(0)
+    head = upload.read(4096).lower()
+    upload.seek(0)
+    if any(tag in head for tag in MARKUP):
+        return _("The file contains web page markup; it is not accepted.")
+    if mime == "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                members = archive.infolist()
+        finally:
+            upload.seek(0)
+        unpacked = sum(m.file_size for m in members)
+        if len(members) > getattr(settings, "UPLOAD_MAX_MEMBERS", MAX_MEMBERS) or unpacked > getattr(
+            settings, "UPLOAD_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES
+        ):
+            return _("The Word file unpacks to too much data (%(size)s); it is not accepted.") % {
+                "size": filesizeformat(unpacked)
+            }
+    if mime == "application/pdf":
+        content = upload.read()
+        upload.seek(0)
+        if any(name in content for name in PDF_ACTIVE):
+            return _("The PDF contains scripts, launch actions or embedded files; save it again as a plain PDF.")
+    if mime == "application/msword":
+        content = upload.read()
+        upload.seek(0)
+        # An OLE2 container is a Word document when its directory holds the WordDocument stream.
+        if "WordDocument".encode("utf-16-le") not in content:
+            return _("The file is not a Word document.")
+    return None
+
+
 def safe_name(name: str) -> str:
     path = Path((name or "file").replace("\\", "/")).name  # no folders, no ..
     stem, suffix = Path(path).stem, Path(path).suffix.lower()
@@ -74,6 +123,9 @@ def check_upload(upload, *, max_bytes: int) -> tuple[str, str, str]:
                 )
             }
         )
+    problem = _inspect(upload, mime)
+    if problem:
+        raise ValidationError({"file": problem})
     extension = ALLOWED[mime]
     if Path(name).suffix.lower() not in {extension, ".jpeg" if extension == ".jpg" else extension}:
         # The content decides the type; the name gets the matching extension.
