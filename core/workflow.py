@@ -253,7 +253,6 @@ class Workflow:
                     guard |= Q(pk__in=ids, **{self.field: current})
                 changed = manager.filter(guard).update(**values)
                 if changed != len(chunk):
-                    obj, current, _t = chunk[0]
                     raise InvalidTransition(_("Someone else changed these records meanwhile; nothing was saved."))
         for obj, _current, target in plan:
             setattr(obj, self.field, target)
