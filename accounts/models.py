@@ -1,5 +1,6 @@
 """Accounts: the user model, handling units, and the security audit log."""
 
+import pgtrigger
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -162,6 +163,12 @@ class SecurityEvent(models.Model):
         EXPORT_PERSONAL = "export_personal", _("Export with personal data")
         IMPORT = "import", _("Data import")
         SESSION_EXPIRED = "session_expired", _("Session expired")
+        LOGIN_LOCKED = "login_locked", _("Login locked out")
+        MFA_FAILED = "mfa_failed", _("Wrong second-factor code")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        EXPORT_REFUSED = "export_refused", _("Export refused")
+        EXPORT_APPROVED = "export_approved", _("Export approved")
+        AUDIT_PURGED = "audit_purged", _("Old audit entries purged")
 
     created_at = models.DateTimeField(_("Time"), default=timezone.now, db_index=True)
     kind = models.CharField(_("Event"), max_length=30, choices=Kind.choices, db_index=True)
@@ -174,11 +181,28 @@ class SecurityEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("Browser"), max_length=300, blank=True)
     detail = models.JSONField(_("Details"), default=dict, blank=True)
+    # A keyed hash of the login that was typed (e-mail or mobile), never the login itself:
+    # the lockout counts failures per account with it.
+    login_key = models.CharField(_("Login key"), max_length=64, blank=True, db_index=True, editable=False)
+    # Hash chain: each entry holds the hash of the one before it and its own, so a removed
+    # or changed entry shows as a break (manage.py verify_audit_chain).
+    prev_hash = models.CharField(_("Previous hash"), max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(_("Hash"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Security audit log")
         verbose_name_plural = _("Security audit log")
         ordering = ["-created_at", "-id"]
+        triggers = [
+            # The database itself refuses to change an entry, and to delete one younger than the
+            # retention floor (180 days); the purge task deletes only older ones.
+            pgtrigger.Protect(name="security_event_no_update", operation=pgtrigger.Update),
+            pgtrigger.Protect(
+                name="security_event_keep_180_days",
+                operation=pgtrigger.Delete,
+                condition=pgtrigger.Condition("OLD.created_at >= now() - interval '180 days'"),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_kind_display()}"

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "csp",
+    "pgtrigger",
     "core",
     "accounts",
     "dataio",
