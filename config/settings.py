@@ -67,6 +67,17 @@ if not SECRET_KEY:
         # sessions with a key that is published in the repository.
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
 
+# Personal data (mobile and ID numbers, addresses) is encrypted at rest with keys derived from
+# this secret, and looked up through a keyed hash of it (core/crypto.py). Older secrets, still
+# able to decrypt, go in PERSONAL_DATA_OLD_KEYS until `manage.py rotate_personal_data_key` ran.
+PERSONAL_DATA_KEY = env("PERSONAL_DATA_KEY")
+if not PERSONAL_DATA_KEY:
+    if DEBUG or TESTING:
+        PERSONAL_DATA_KEY = "insecure-personal-data-key-only-for-debug-and-tests"
+    else:
+        raise ImproperlyConfigured("PERSONAL_DATA_KEY must be set when DEBUG is off")
+PERSONAL_DATA_OLD_KEYS = env_list("PERSONAL_DATA_OLD_KEYS")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
