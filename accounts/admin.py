@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import FieldError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,8 +14,86 @@ from .models import SecurityEvent, Unit, User
 from .scoping import CongressScopedAdminMixin
 
 
+def scoped_list_filter(model_admin, request, list_filter):
+    """``list_filter`` with every relation filter offering only the values of rows the user
+    sees: a plain relation filter would list every congress, term or unit of the city."""
+    from django.contrib.admin.utils import get_fields_from_path
+
+    if request.user.is_superuser:
+        return list_filter
+    out = []
+    for item in list_filter:
+        if isinstance(item, str):
+            try:
+                field = get_fields_from_path(model_admin.model, item)[-1]
+            except Exception:  # not a model field path: a custom filter decides itself
+                field = None
+            if field is not None and field.is_relation:
+                item = (item, admin.RelatedOnlyFieldListFilter)
+        out.append(item)
+    return out
+
+
+class ScopedModelAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+    """The admin of a congress's business data, scoped everywhere the admin shows or takes rows.
+
+    On top of ``CongressScopedAdminMixin`` (rows, writes): the choices of every relation field
+    come from the related model's own admin queryset (so they follow exactly the rows its admin
+    shows, the same as its autocomplete), list filters offer only the values of visible rows,
+    and a row seen but outside the user's congresses (a national deputy elected in the city) is
+    read-only.
+    """
+
+    def _related_queryset(self, request, related):
+        model_admin = self.admin_site._registry.get(related)
+        if model_admin is not None and (
+            isinstance(model_admin, CongressScopedAdminMixin) or hasattr(model_admin, "scoped_for_choices")
+        ):
+            return model_admin.get_queryset(request)
+        if roles.congress_scope_ids(request.user) is None:
+            return None
+        from .scoping import scoped
+
+        if related._meta.label == "deputies.Congress":
+            return scoped(related._default_manager.all(), request.user, "id")
+        for path in ("congress_id", "term__congress_id"):
+            try:
+                return scoped(related._default_manager.all(), request.user, path)
+            except FieldError:  # the related model has no such path
+                continue
+        return None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = self._related_queryset(request, db_field.related_model)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = self._related_queryset(request, db_field.related_model)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_list_filter(self, request):
+        return scoped_list_filter(self, request, super().get_list_filter(request))
+
+    def _obj_in_scope(self, request, obj):
+        from .scoping import in_scope
+
+        return obj is None or in_scope(request.user, self._object_congress_id(obj))
+
+    def has_change_permission(self, request, obj=None):
+        return self._obj_in_scope(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._obj_in_scope(request, obj) and super().has_delete_permission(request, obj)
+
+
 @admin.register(Unit)
-class UnitAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class UnitAdmin(ScopedModelAdmin):
     list_display = ["name", "short_name", "kind", "congress", "public_contact", "public_phone", "is_active"]
     list_filter = ["kind", "congress", "is_active"]
     search_fields = ["name", "short_name"]
@@ -27,7 +106,7 @@ class UserAdmin(BaseUserAdmin):
 
     list_display = ["full_name", "email", "masked_mobile", "congress", "unit", "is_staff", "is_active", "invited_at"]
     list_filter = ["is_active", "is_staff", "groups", "congress"]
-    search_fields = ["full_name", "email", "mobile"]
+    search_fields = ["full_name", "email", "=mobile"]  # mobile: whole number only (encrypted)
     ordering = ["full_name", "id"]
     autocomplete_fields = ["unit"]
     readonly_fields = ["is_active", "last_login", "date_joined", "invited_at"]
@@ -47,6 +126,12 @@ class UserAdmin(BaseUserAdmin):
         if obj is None:
             kwargs["form"] = UserCreationAdminForm
         return super().get_form(request, obj, **kwargs)
+
+    # Other admins take their account choices from this queryset (ScopedModelAdmin).
+    scoped_for_choices = True
+
+    def get_list_filter(self, request):
+        return scoped_list_filter(self, request, super().get_list_filter(request))
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("congress", "unit")
@@ -162,13 +247,15 @@ from .admin_forms import UserCreationAdminForm  # noqa: E402
 
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(admin.ModelAdmin):
-    """Read-only: nobody adds, changes or deletes audit entries, superusers included."""
+    """Read-only: nobody adds, changes or deletes audit entries, superusers included. The
+    action and ``verify/`` check the hash chain and say whether it is intact."""
 
-    list_display = ["created_at", "kind", "actor", "target_user", "ip_address", "short_detail"]
+    list_display = ["created_at", "kind", "actor", "target_user", "ip_address", "short_detail", "short_hash"]
     list_filter = ["kind", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["actor__full_name", "target_user__full_name", "ip_address"]
     date_hierarchy = "created_at"
     list_select_related = ["actor", "target_user"]
+    actions = ["verify_chain"]
 
     def has_add_permission(self, request):
         return False
@@ -179,6 +266,61 @@ class SecurityEventAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_urls(self):
+        from django.urls import path
+
+        urls = [
+            path(
+                "verify/",
+                self.admin_site.admin_view(self.verify_view),
+                name="accounts_securityevent_verify",
+            )
+        ]
+        return urls + super().get_urls()
+
     @admin.display(description=_("Details"))
     def short_detail(self, obj):
         return ", ".join(f"{k}={v}" for k, v in obj.detail.items())[:120]
+
+    @admin.display(description=_("Hash"))
+    def short_hash(self, obj):
+        return obj.row_hash[:12]
+
+    def _report_chain(self, request):
+        from django.utils.translation import gettext
+
+        from .audit import verify_chain
+
+        report = verify_chain()
+        if report.ok:
+            self.message_user(
+                request,
+                _("The audit log's hash chain is intact: %(n)d entries verified.") % {"n": report.checked},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                _("The audit log's hash chain is broken at entry %(id)s (%(time)s, %(kind)s): %(reason)s.")
+                % {
+                    "id": report.break_id,
+                    "time": f"{report.break_created_at:%Y-%m-%d %H:%M:%S}",
+                    "kind": report.break_kind,
+                    "reason": gettext(report.reason),
+                },
+                messages.ERROR,
+            )
+        return report
+
+    @admin.action(description=_("Verify the hash chain (whole log)"))
+    def verify_chain(self, request, queryset):
+        self._report_chain(request)
+
+    def verify_view(self, request):
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import redirect
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        self._report_chain(request)
+        return redirect("admin:accounts_securityevent_changelist")

@@ -45,6 +45,11 @@ def ensure_groups() -> None:
     staff = Permission.objects.filter(content_type__app_label__in=STAFF_APPS).exclude(
         _models_q([*CITY_SETTINGS, AUDIT_LOG])
     )
+    # Exports of personal data, and a colleague's approval of a large one (dataio): by codename,
+    # so staff do not also get to change or delete export requests.
+    staff = staff | Permission.objects.filter(
+        content_type__app_label="dataio", codename__in=["export_personal_data", "approve_personal_export"]
+    )
     groups[roles.STAFF].permissions.set(staff)
     groups[roles.CITY_ADMIN].permissions.set(Permission.objects.filter(_models_q(CITY_SETTINGS)))
     groups[roles.SECURITY_AUDITOR].permissions.set(

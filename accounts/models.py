@@ -1,12 +1,19 @@
 """Accounts: the user model, handling units, and the security audit log."""
 
+import hashlib
+import json
+from datetime import UTC
+
 import pgtrigger
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.fields import EncryptedCharField, EncryptedFieldsMixin, KeyedHashField
 
 from .validators import normalize_mobile, validate_mobile
 
@@ -71,7 +78,7 @@ class Unit(models.Model):
         return self.name
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(EncryptedFieldsMixin, AbstractBaseUser, PermissionsMixin):
     """A person who logs in. Logs in with e-mail or mobile number.
 
     Roles are groups (see accounts/roles.py) plus links: a deputy is a user
@@ -80,9 +87,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(_("E-mail"), unique=True, null=True, blank=True)
-    mobile = models.CharField(
-        _("Mobile number"), max_length=11, unique=True, null=True, blank=True, validators=[validate_mobile]
+    # Encrypted at rest; login and duplicate checks go through the keyed hash (core/fields.py).
+    mobile = EncryptedCharField(
+        _("Mobile number"),
+        max_length=11,
+        null=True,
+        blank=True,
+        validators=[validate_mobile],
+        hash_field="mobile_hash",
+        purpose="mobile",
     )
+    mobile_hash = KeyedHashField(source="mobile", null=True, unique=True)
     full_name = models.CharField(_("Name"), max_length=50)
     congress = models.ForeignKey(
         "deputies.Congress",
@@ -136,6 +151,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Empty strings would collide in the unique indexes: store NULL.
         self.email = self.__class__.objects.normalize_email(self.email) or None if self.email else None
         self.mobile = normalize_mobile(self.mobile) or None
+        # The unique index stands on the hash column, which no form shows: say it here.
+        if self.mobile and User.objects.filter(mobile=self.mobile).exclude(pk=self.pk).exists():
+            raise ValidationError({"mobile": _("Another account already uses this mobile number.")})
 
     def get_full_name(self):
         return self.full_name
@@ -144,8 +162,63 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
 
+class SecurityEventQuerySet(models.QuerySet):
+    """The audit log's queries: entries are only ever added (each linked into the hash chain)
+    and removed by the retention purge, never changed or deleted in bulk."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Security events are append-only")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError("Security events are append-only")
+
+    def delete(self):
+        raise PermissionError("Security events are deleted only by the retention purge")
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Adds the entries in order, each chained to the one before it."""
+        objs = list(objs)
+        if any(obj.pk is not None for obj in objs):
+            raise PermissionError("Security events are append-only")
+        if not objs:
+            return objs
+        with transaction.atomic(using=self.db, savepoint=False):
+            prev = self.model.chain_head(self.db)
+            for obj in objs:
+                obj.link(prev)
+                prev = obj.row_hash
+            return super().bulk_create(objs, *args, **kwargs)
+
+    def _purge(self) -> int:
+        """Deletes the selected entries. Only ``accounts.audit.purge_audit_log`` calls this, after
+        it has written the purge entry that records the new start of the chain."""
+        return self._raw_delete(self.db)
+
+
 class SecurityEvent(models.Model):
-    """Append-only security audit log: logins, MFA, roles, accounts, exports."""
+    """Append-only security audit log: logins, MFA, roles, accounts, exports.
+
+    Entries form a hash chain in id order: ``prev_hash`` is the ``row_hash`` of the entry
+    before, ``row_hash`` the SHA-256 of ``prev_hash`` and the entry's own content, so a changed
+    or removed entry shows as a break (``manage.py verify_audit_chain``).
+    """
+
+    # Key of the PostgreSQL advisory lock that serialises writers of the chain ("AUDITLOG").
+    CHAIN_LOCK_ID = 0x41554449544C4F47
+    # The fields a row's hash covers, in this order.
+    HASHED_FIELDS = (
+        "created_at",
+        "kind",
+        "actor_id",
+        "target_user_id",
+        "ip_address",
+        "user_agent",
+        "detail",
+        "login_key",
+    )
 
     class Kind(models.TextChoices):
         LOGIN = "login", _("Logged in")
@@ -189,6 +262,8 @@ class SecurityEvent(models.Model):
     prev_hash = models.CharField(_("Previous hash"), max_length=64, blank=True, editable=False)
     row_hash = models.CharField(_("Hash"), max_length=64, blank=True, editable=False)
 
+    objects = SecurityEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Security audit log")
         verbose_name_plural = _("Security audit log")
@@ -211,7 +286,69 @@ class SecurityEvent(models.Model):
         # Append-only: an entry once written is never changed.
         if self.pk is not None:
             raise PermissionError("Security events are append-only")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            self.link(self.chain_head(using))
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Security events are append-only")
+
+    def link(self, prev_hash: str) -> None:
+        """Chains this (unsaved) entry to the one before it."""
+        if self.created_at is None:
+            self.created_at = timezone.now()
+        self.prev_hash = prev_hash
+        self.row_hash = self.compute_hash(
+            prev_hash,
+            created_at=self.created_at,
+            kind=self.kind,
+            actor_id=self.actor_id,
+            target_user_id=self.target_user_id,
+            # Stored normalised (an IPv6 address is compressed): hash what the database keeps.
+            ip_address=self._meta.get_field("ip_address").get_prep_value(self.ip_address),
+            user_agent=self.user_agent,
+            detail=self.detail,
+            login_key=self.login_key,
+        )
+
+    @classmethod
+    def chain_head(cls, using: str = "default") -> str:
+        """The hash the next entry links to, with the chain locked until the transaction ends.
+
+        Must be called inside ``transaction.atomic``. On PostgreSQL a transaction-level advisory
+        lock makes concurrent writers queue; SQLite's IMMEDIATE transactions (see settings)
+        already hold the database's write lock from their start."""
+        connection = connections[using]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [cls.CHAIN_LOCK_ID])
+        last = cls._base_manager.using(using).order_by("-id").values_list("row_hash", flat=True).first()
+        return last or ""
+
+    @staticmethod
+    def compute_hash(
+        prev_hash, *, created_at, kind, actor_id, target_user_id, ip_address, user_agent, detail, login_key
+    ) -> str:
+        """SHA-256 over the previous hash and a canonical serialisation of an entry's content
+        (the same whether it comes from an unsaved instance or from a row read back)."""
+        if timezone.is_aware(created_at):
+            created_at = created_at.astimezone(UTC)
+        # What the database hands back: keys as strings, tuples as lists.
+        detail = json.loads(json.dumps(detail if detail is not None else {}))
+        content = json.dumps(
+            [
+                created_at.isoformat(timespec="microseconds"),
+                str(kind),
+                None if actor_id is None else int(actor_id),
+                None if target_user_id is None else int(target_user_id),
+                ip_address or None,
+                user_agent or "",
+                detail,
+                login_key or "",
+            ],
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        return hashlib.sha256(f"{prev_hash or ''}\n{content}".encode()).hexdigest()

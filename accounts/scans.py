@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from notifications.registry import digest_sections, register_scan
 from notifications.services import notify
 
-from . import roles
+from . import audit, roles
 
 # The staff digest goes out once a day, from this local hour on.
 DIGEST_HOUR = 8
@@ -57,3 +57,11 @@ def clear_expired_sessions(now) -> int:
     count = expired.count()
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
     return count
+
+
+@register_scan("accounts.purge_audit_log")
+def purge_audit_log(now) -> int:
+    """Once a day, delete audit entries older than the retention period (the cut-off is the
+    day's midnight, so later runs on the same day find nothing more). Creates no notification."""
+    audit.purge_audit_log(now)
+    return 0

@@ -1,5 +1,7 @@
 """Account actions: create, invite, accept an invitation, deactivate, sync roles."""
 
+import logging
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,6 +22,8 @@ from . import roles
 from .audit import audit
 from .models import SecurityEvent
 from .validators import normalize_mobile
+
+logger = logging.getLogger(__name__)
 
 User = get_user_model()
 
@@ -85,14 +89,24 @@ def user_invite(*, actor, user) -> str:
         if user.email:
             transaction.on_commit(lambda: send_mail(subject, body, None, [user.email], fail_silently=False))
         elif user.mobile:
-            from notifications.sms import get_sms_backend
-
             text = _("%(name)s, please open this link to set your password for the deputy-work portal: %(link)s") % {
                 "name": user.full_name,
                 "link": link,
             }
-            transaction.on_commit(lambda: get_sms_backend().send(user.mobile, text))
+            transaction.on_commit(lambda: _send_invitation_sms(user, text, link))
     return link
+
+
+def _send_invitation_sms(user, text: str, link: str) -> None:
+    """After the commit: a gateway sends the office's invitation template (kind "invitation",
+    with the name and the link); a refusal is logged and the invitation can be sent again,
+    it never turns the saved account into an error page."""
+    from notifications.sms import SmsError, get_sms_backend
+
+    try:
+        get_sms_backend().send(user.mobile, text, kind="invitation", params={"name": user.full_name[:20], "link": link})
+    except SmsError as exc:
+        logger.warning("Invitation SMS for user %s was not sent: %s", user.pk, exc)
 
 
 def user_accept_invitation(*, user, password: str) -> None:
@@ -170,6 +184,7 @@ def user_sync_roles_many(*, users) -> None:
     current = set(
         Membership.objects.filter(user_id__in=ids, group__in=groups.values()).values_list("user_id", "group_id")
     )
+    events = []
     with transaction.atomic():
         for role, members in wanted.items():
             group = groups.get(roles.GROUP_NAMES[role])
@@ -177,32 +192,24 @@ def user_sync_roles_many(*, users) -> None:
                 continue
             add = [uid for uid in members if (uid, group.pk) not in current]
             remove = [uid for uid in ids if uid not in members and (uid, group.pk) in current]
+            # Through-model rows: no m2m_changed signal, so the audit rows are written here.
             if add:
-                # Through-model rows: no m2m_changed signal, so the audit rows are written here.
                 Membership.objects.bulk_create(
                     [Membership(user_id=uid, group=group) for uid in add], ignore_conflicts=True
                 )
-                SecurityEvent.objects.bulk_create(
-                    [
-                        SecurityEvent(
-                            kind=SecurityEvent.Kind.ROLE_CHANGED,
-                            target_user_id=uid,
-                            detail={"field": "groups", "action": "add", "items": [group.name]},
-                        )
-                        for uid in add
-                    ]
-                )
             if remove:
                 Membership.objects.filter(user_id__in=remove, group=group).delete()
-                SecurityEvent.objects.bulk_create(
-                    [
-                        SecurityEvent(
-                            kind=SecurityEvent.Kind.ROLE_CHANGED,
-                            target_user_id=uid,
-                            detail={"field": "groups", "action": "remove", "items": [group.name]},
-                        )
-                        for uid in remove
-                    ]
+            events += [
+                SecurityEvent(
+                    kind=SecurityEvent.Kind.ROLE_CHANGED,
+                    target_user_id=uid,
+                    detail={"field": "groups", "action": action, "items": [group.name]},
                 )
+                for action, changed in (("add", add), ("remove", remove))
+                for uid in changed
+            ]
+        # One write for all of them: the hash chain is extended once.
+        if events:
+            SecurityEvent.objects.bulk_create(events)
     for user in users:
         user.__dict__.pop("_role_cache", None)

@@ -6,12 +6,14 @@ Logging is the one side effect kept in signals: it must catch every path
 
 import time
 
+from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
+from . import lockout
 from .audit import audit
 from .models import SecurityEvent
 
@@ -35,9 +37,37 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    # Never store the password; keep the login that was typed (e-mail or mobile).
+    # Never the password, nor the login in full: the login masked, and its keyed hash, which
+    # the lockout counts (accounts.lockout).
     login = credentials.get("email") or credentials.get("mobile") or credentials.get("username") or ""
-    audit(SecurityEvent.Kind.LOGIN_FAILED, request=request, actor=None, login=str(login)[:100])
+    lockout.record_failure(request, str(login)[:254])
+
+
+@receiver(mfa_signals.authentication_failed)
+def _mfa_failed(sender, request, user, authenticator, reauthentication=False, **kwargs):
+    # Never the code that was typed. Counts toward the account's lockout like a wrong password.
+    lockout.record_failure(
+        request,
+        user=user,
+        kind=SecurityEvent.Kind.MFA_FAILED,
+        type=authenticator.type,
+        reauthentication=reauthentication or None,
+    )
+
+
+@receiver(account_signals.password_changed)
+def _password_changed(sender, request, user, **kwargs):
+    audit(SecurityEvent.Kind.PASSWORD_CHANGED, request=request, actor=user, target_user=user, via="password_change")
+
+
+@receiver(account_signals.password_set)
+def _password_set(sender, request, user, **kwargs):
+    audit(SecurityEvent.Kind.PASSWORD_CHANGED, request=request, actor=user, target_user=user, via="password_set")
+
+
+@receiver(account_signals.password_reset)
+def _password_reset(sender, request, user, **kwargs):
+    audit(SecurityEvent.Kind.PASSWORD_CHANGED, request=request, target_user=user, via="password_reset")
 
 
 @receiver(mfa_signals.authenticator_added)

@@ -26,10 +26,13 @@ def invitation(request, uidb64, token):
     """Set the first password from the link in an invitation, then log in."""
     user = _user_from_link(uidb64, token)
     if user is None:
-        return render(request, "accounts/invitation_invalid.html", status=400)
+        response = render(request, "accounts/invitation_invalid.html", status=400)
+        # Django's request log would write the path, and with it the link's token: leave it out.
+        response._has_been_logged = True
+        return response
     form = InvitationPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user_accept_invitation(user=user, password=form.cleaned_data["new_password1"])
-        login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        login(request, user, backend="accounts.backends.LoginBackend")
         return redirect("portal:after_login")
     return render(request, "accounts/invitation.html", {"form": form, "invited_user": user})

@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import CongressScopedAdminMixin
+from accounts.admin import ScopedModelAdmin
 from core.exceptions import InvalidTransition, NotAllowed
 
 from . import services
@@ -28,7 +28,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class ActivityAdmin(ScopedModelAdmin):
     list_display = [
         "title",
         "kind",
@@ -95,7 +95,7 @@ class ActivityAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DutyReport)
-class DutyReportAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class DutyReportAdmin(ScopedModelAdmin):
     congress_path = "deputy__congress_id"
     list_display = ["deputy", "kind", "scheduled_on", "held_on", "audience", "result"]
     list_filter = ["kind", "result"]
@@ -105,7 +105,7 @@ class DutyReportAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SpecialSupervisor)
-class SpecialSupervisorAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class SpecialSupervisorAdmin(ScopedModelAdmin):
     congress_path = "deputy__congress_id"
     list_display = ["deputy", "body", "title", "start_date", "end_date"]
     list_filter = ["body"]
@@ -141,7 +141,7 @@ class DeputyLetterForm(forms.ModelForm):
 
 
 @admin.register(DeputyLetter)
-class DeputyLetterAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class DeputyLetterAdmin(ScopedModelAdmin):
     """Forwarding and replying go through the services (deadline, reminders, the deputy's feedback)."""
 
     congress_path = "deputy__congress_id"
@@ -190,7 +190,7 @@ class DeputyLetterAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(GroupActivityPlan)
-class GroupActivityPlanAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class GroupActivityPlanAdmin(ScopedModelAdmin):
     congress_path = "group__congress_id"
     list_display = ["group", "year", "planned_activities", "activities_held"]
     list_filter = ["year"]

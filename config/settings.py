@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Outside the session middleware: a lost database answers 503 wherever it was noticed.
+    "core.middleware.DatabaseUnavailableMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageMiddleware",
@@ -122,6 +124,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "notifications.middleware.DeferredDeliveryMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.PrivatePagesNoStoreMiddleware",
     "accounts.middleware.StaffMFAMiddleware",
@@ -184,9 +187,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A stopped or hung broker must not hold a save for seconds: the enqueue gives up quickly
 # (and is logged), and the delivery scan sends what was not queued.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1, "max_retries": 0}
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_ACKS_LATE = True
+# A worker process that dies mid-task gives its message back to the queue (with acks_late).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # How often the periodic reminder scans run (seconds), in beat and in `run_scans --loop`.
@@ -194,10 +199,9 @@ SCAN_INTERVAL_SECONDS = env_int("SCAN_INTERVAL_SECONDS", 300)
 
 # --- Auth, allauth, MFA -----------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend for every password login (accounts.backends): e-mail or mobile number, and one
+# password hash per attempt whether the account exists or not.
+AUTHENTICATION_BACKENDS = ["accounts.backends.LoginBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -222,11 +226,21 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {
-    # Failed logins: per address and per account ("key" is the login entered).
-    "login_failed": env("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    # Failed logins are limited by the lockout below, counted in the database. allauth's
+    # cache-based limit is off unless LOGIN_RATE_LIMIT sets one (allauth syntax).
+    "login_failed": env("LOGIN_RATE_LIMIT") or None,
 }
+# Lockout (accounts.lockout): this many failed logins or second-factor codes within the window
+# (seconds) lock the account, or the address, until enough of them have left the window.
+LOGIN_LOCKOUT_ACCOUNT_FAILURES = env_int("LOGIN_LOCKOUT_ACCOUNT_FAILURES", 5)
+LOGIN_LOCKOUT_IP_FAILURES = env_int("LOGIN_LOCKOUT_IP_FAILURES", 20)
+LOGIN_LOCKOUT_WINDOW = env_int("LOGIN_LOCKOUT_WINDOW", 15 * 60)
+# The security log keeps every entry this many days (never fewer than 180); the daily purge
+# deletes only older ones, through a path that is itself logged.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "人大代表工作平台")
+MFA_FORMS = {"authenticate": "accounts.forms.MFAAuthenticateForm"}
 REQUIRE_STAFF_MFA = env_bool("REQUIRE_STAFF_MFA", not DEBUG)
 PASSWORD_RESET_TIMEOUT = env_int("INVITATION_VALID_SECONDS", 7 * 24 * 3600)
 
@@ -317,6 +331,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+# An export with personal data of more rows needs another person's approval (dataio/exporting.py),
+# which can be used once within EXPORT_APPROVAL_HOURS.
+EXPORT_PERSONAL_MAX_ROWS = env_int("EXPORT_PERSONAL_MAX_ROWS", 500)
+EXPORT_APPROVAL_HOURS = env_int("EXPORT_APPROVAL_HOURS", 24)
 
 # --- E-mail and SMS ------------------------------------------------------------
 EMAIL_BACKEND = env(
@@ -333,7 +351,22 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "代表工作平台 <noreply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-SMS_BACKEND = env("SMS_BACKEND", "notifications.sms.ConsoleSmsBackend")
+# With DEBUG off an unset SMS_BACKEND refuses to send (and check --deploy warns); the
+# console is used there only when chosen. Gateways: notifications/sms_gateways.py.
+SMS_BACKEND = env("SMS_BACKEND") or (
+    "notifications.sms.ConsoleSmsBackend" if DEBUG or TESTING else "notifications.sms.UnconfiguredSmsBackend"
+)
+SMS_ACCESS_KEY_ID = env("SMS_ACCESS_KEY_ID", "")
+SMS_ACCESS_KEY_SECRET = env("SMS_ACCESS_KEY_SECRET", "")
+SMS_SIGN_NAME = env("SMS_SIGN_NAME", "")
+SMS_TEMPLATE_ID = env("SMS_TEMPLATE_ID", "")  # the generic notice template, one variable
+SMS_TEMPLATES = {  # a kind's own template: "kind=id,kind=id"
+    kind.strip(): template.strip() for kind, sep, template in (i.partition("=") for i in env_list("SMS_TEMPLATES"))
+}
+SMS_TEMPLATE_PARAM_MAX = env_int("SMS_TEMPLATE_PARAM_MAX", 35)
+SMS_REGION = env("SMS_REGION", "")
+SMS_TENCENT_APP_ID = env("SMS_TENCENT_APP_ID", "")
+SMS_TIMEOUT = env_int("SMS_TIMEOUT", 5)  # seconds, to connect and to read
 
 # --- import-export -------------------------------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -355,6 +388,14 @@ PROPOSALS_ATTACHMENT_MAX_BYTES = env_int("PROPOSALS_ATTACHMENT_MAX_BYTES", 10 * 
 # Any uploaded Word file: at most this many members and this much data once unpacked.
 UPLOAD_MAX_MEMBERS = env_int("UPLOAD_MAX_MEMBERS", 2000)
 UPLOAD_MAX_UNPACKED_BYTES = env_int("UPLOAD_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+# Uploaded images are re-encoded; larger ones (pixels over all frames) or longer animations are refused.
+UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000)
+UPLOAD_MAX_IMAGE_FRAMES = env_int("UPLOAD_MAX_IMAGE_FRAMES", 100)
+# Every accepted upload is scanned by clamd when a socket or host is set; unreachable: refused.
+CLAMD_SOCKET = env("CLAMD_SOCKET", "")
+CLAMD_HOST = env("CLAMD_HOST", "")
+CLAMD_PORT = env_int("CLAMD_PORT", 3310)
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 5)
 
 # --- Logging ---------------------------------------------------------------------
 LOGGING = {
@@ -363,7 +404,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        # SQL parameters and request URLs carry personal data (an SMS gateway's URL holds the
+        # number): never at DEBUG, whatever LOG_LEVEL says.
         "django.db.backends": {"level": "INFO"},
+        "urllib3": {"level": "INFO"},
         # In-process tasks (no REDIS_URL) would log a line per task into the web server's
         # console; a real worker keeps logging each task it runs.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},

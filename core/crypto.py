@@ -28,9 +28,10 @@ def _derive(secret: str, purpose: bytes) -> bytes:
 
 
 @lru_cache(maxsize=8)
-def _keys(current: str, old: tuple[str, ...]) -> tuple[MultiFernet, bytes]:
-    fernets = [Fernet(base64.urlsafe_b64encode(_derive(key, b"encrypt"))) for key in (current, *old)]
-    return MultiFernet(fernets), _derive(current, b"lookup-hash")
+def _keys(current: str, old: tuple[str, ...]) -> tuple[MultiFernet, tuple[bytes, ...]]:
+    secrets = (current, *old)
+    fernets = [Fernet(base64.urlsafe_b64encode(_derive(key, b"encrypt"))) for key in secrets]
+    return MultiFernet(fernets), tuple(_derive(key, b"lookup-hash") for key in secrets)
 
 
 def _current():
@@ -64,5 +65,26 @@ def keyed_hash(value: str | None, purpose: str = "") -> str:
     hashes of different kinds of value (a mobile and an ID number never share one)."""
     if not value:
         return ""
-    _, key = _current()
+    _, keys = _current()
+    return _hmac(keys[0], value, purpose)
+
+
+def keyed_hashes(value: str, purpose: str = "") -> list[str]:
+    """The hash of ``value`` under the current secret and every older one: a lookup finds
+    rows whose hash was written before the secret changed and not yet rewritten."""
+    if not value:
+        return []
+    _, keys = _current()
+    return [_hmac(key, value, purpose) for key in keys]
+
+
+def reencrypt(value: str) -> str:
+    """``value`` encrypted again under the current secret (for a key rotation)."""
+    if not value:
+        return value
+    fernet, _ = _current()
+    return PREFIX + fernet.rotate(value[len(PREFIX) :].encode()).decode() if is_encrypted(value) else encrypt(value)
+
+
+def _hmac(key: bytes, value: str, purpose: str) -> str:
     return hmac.new(key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()

@@ -20,8 +20,9 @@ import zipfile
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -30,9 +31,12 @@ from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
+from import_export.signals import post_export
 from import_export.tmp_storages import MediaStorage
 
 from core.spreadsheet import FORMULA_PREFIXES, safe_cell
+
+from . import exporting
 
 # Rows beyond this are refused: an import is a roster, not a data dump, and a small
 # file can unpack to millions of rows.
@@ -305,11 +309,16 @@ class PortalImportExportMixin(ImportExportMixin):
       not in a local temp folder, so the confirm request may land on another machine.
     - The confirm step re-checks the whole file; if anything fails, nothing is written
       and the problems are shown again instead of a success message.
+    - Exports of personal data are controlled (dataio/exporting.py): personal columns only
+      with ``dataio.export_personal_data``, every such export audited, and more than
+      ``EXPORT_PERSONAL_MAX_ROWS`` rows only once, with another person's approval of an
+      export request filed from the export page.
     """
 
     formats = [XLSX, CSV]
     import_form_class = PortalImportForm
     import_template_name = "admin/import_export/portal_import.html"
+    export_template_name = "admin/import_export/portal_export.html"
     tmp_storage_class = MediaStorage
     # Every row is listed with its problems; a traceback helps nobody in the office.
     import_error_display = ("message",)
@@ -393,3 +402,152 @@ class PortalImportExportMixin(ImportExportMixin):
         )
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)
+
+    # --- export: personal data controls ---
+
+    def export_action(self, request):
+        if request.method == "POST" and "_request_export_approval" in request.POST:
+            if not self.has_export_permission(request):
+                raise PermissionDenied
+            return self._file_export_request(request)
+        return super().export_action(request)
+
+    def init_request_context_data(self, request, form):
+        context = super().init_request_context_data(request, form)
+        context.update(self._export_notes(request))
+        return context
+
+    def _export_resource(self, request, form=None):
+        resource_class = self.choose_export_resource_class(form, request)
+        return resource_class(**self.get_export_resource_kwargs(request))
+
+    def _export_queryset(self, request):
+        queryset = self.get_export_queryset(request)
+        selected = request.POST.getlist("export_items") if request.method == "POST" else []
+        if selected:
+            queryset = queryset.filter(pk__in=selected)
+        return queryset
+
+    def _export_notes(self, request) -> dict:
+        resource = self._export_resource(request)
+        labels = {name: resource.fields[name].column_name for name in resource.fields}
+        left_out = [labels[n] for n in resource.personal_export_names() if n in resource.left_out_names()]
+        masked = [
+            labels[n]
+            for n in resource.personal_export_names()
+            if n in resource.personal_fields and n not in left_out and not resource.can_see_personal()
+        ]
+        notes = []
+        if left_out:
+            notes.append(
+                _("You may not export personal data: the file leaves out these columns: %(columns)s.")
+                % {"columns": "、".join(left_out)}
+            )
+        if masked:
+            notes.append(
+                _("You may not see personal data: these columns are masked: %(columns)s.")
+                % {"columns": "、".join(masked)}
+            )
+        if resource.clear_personal_names():
+            notes.append(
+                _(
+                    "Exports with personal data (%(columns)s) are recorded in the security log. An export of more"
+                    " than %(max)d rows with personal data needs the approval of another member of staff."
+                )
+                % {
+                    "columns": "、".join(labels[n] for n in resource.clear_personal_names()),
+                    "max": exporting.max_rows(),
+                }
+            )
+        return {"export_notes": notes, "export_requests_url": self._export_requests_url()}
+
+    def _export_requests_url(self):
+        return reverse("admin:dataio_exportapproval_changelist", current_app=self.admin_site.name)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        kwargs.setdefault("export_format", file_format.get_extension())
+        return super().get_export_data(file_format, request, queryset, **kwargs)
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        resource = self._export_resource(request, export_form)
+        columns = resource.clear_personal_names(self.get_export_resource_fields_from_form(export_form))
+        rows = resource.filter_export(queryset).count() if columns else 0
+        if not (columns and exporting.over_limit(rows)):
+            return super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        model, query = self.model._meta.label, exporting.query_description(request)
+        with transaction.atomic():
+            # Used only if the file is made: an error below rolls the claim back.
+            approval = exporting.claim_approval(request.user, model, query, rows)
+            if approval is not None:
+                data = self.get_export_data(
+                    file_format,
+                    request,
+                    queryset,
+                    encoding=self.to_encoding,
+                    export_form=export_form,
+                    export_approval=approval,
+                )
+        if approval is None:
+            exporting.refuse(
+                request,
+                request.user,
+                model=model,
+                rows=rows,
+                columns=columns,
+                fmt=file_format.get_extension(),
+                query=query,
+            )
+            return self._export_refused_page(request, export_form, rows, exporting.refusal_message(rows))
+        response = HttpResponse(data, content_type=file_format.get_content_type())
+        filename = self.get_export_filename(request, queryset, file_format)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        post_export.send(sender=None, model=self.model)
+        return response
+
+    def _export_refused_page(self, request, form, rows, message, reason_error=None):
+        context = self.init_request_context_data(request, form)
+        context.update(
+            {
+                "export_refused": message,
+                "export_rows": rows,
+                "export_items": request.POST.getlist("export_items"),
+                "reason_error": reason_error,
+                "reason": request.POST.get("reason", ""),
+            }
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.export_template_name], context)
+
+    def _file_export_request(self, request):
+        """The export page's "request approval" form: records what the export would cover."""
+        form = self.get_export_form_class()(self.get_export_formats(), self.get_export_resource_classes(request))
+        resource = self._export_resource(request)
+        queryset = self._export_queryset(request)
+        rows = resource.filter_export(queryset).count()
+        reason = request.POST.get("reason", "").strip()[:2000]
+        if not resource.clear_personal_names():
+            messages.error(request, _("You may not export personal data, so an export of yours needs no approval."))
+            return HttpResponseRedirect(request.get_full_path())
+        if not exporting.over_limit(rows):
+            messages.info(request, _("This export is within the limit and needs no approval."))
+            return HttpResponseRedirect(request.get_full_path())
+        if not reason:
+            return self._export_refused_page(
+                request, form, rows, exporting.refusal_message(rows), reason_error=_("Give the reason for the export.")
+            )
+        exporting.file_request(
+            request.user,
+            model=self.model._meta.label,
+            query=exporting.query_description(request),
+            rows=rows,
+            reason=reason,
+        )
+        messages.success(
+            request,
+            _(
+                "Your export request (%(rows)d rows) was filed. When another member of staff has approved it,"
+                " run the same export again within %(hours)d hours; it can be used once."
+            )
+            % {"rows": rows, "hours": exporting.approval_hours()},
+        )
+        return HttpResponseRedirect(request.get_full_path())

@@ -37,6 +37,7 @@ from accounts.models import SecurityEvent
 from accounts.roles import can_view_personal_data
 from accounts.validators import normalize_mobile, validate_id_number, validate_mobile
 
+from . import exporting
 from .formats import ImportFileError
 
 # Up to this many rows the preview shows each row's values; a bigger file shows totals
@@ -393,6 +394,8 @@ class PortalResource(resources.ModelResource):
         self._ignored_personal: set[str] = set()
         self._seen_ids: dict[int, int] = {}
         self._row_skip = False
+        self._export_format = None
+        self._export_approval = None
 
     # --- the actor ---
 
@@ -718,9 +721,61 @@ class PortalResource(resources.ModelResource):
             )
 
     # --- export ---
+    # Personal values leave the portal in clear only for holders of both the permission to
+    # see them and ``dataio.export_personal_data`` (see dataio/exporting.py). Without the
+    # export permission every personal column is left out of the file; with it but without
+    # the right to see them the masked fields are masked and the e-mail is left out.
+
+    def personal_export_names(self) -> list[str]:
+        """The personal columns of this resource, in export order."""
+        personal = set(self.personal_fields) | {n for n in exporting.ALWAYS_PERSONAL if n in self.fields}
+        return [n for n in self.get_export_order() if n in personal]
+
+    def can_export_personal(self) -> bool:
+        return exporting.may_export_personal(self.user)
+
+    def left_out_names(self) -> set[str]:
+        """Personal columns this actor's exports never hold."""
+        if not self.can_export_personal():
+            return set(self.personal_export_names())
+        if not self.can_see_personal():
+            return set(self.personal_export_names()) - set(self.personal_fields)
+        return set()
+
+    def clear_personal_names(self, selected=None) -> list[str]:
+        """The personal columns an export of ``selected`` (None: all) gives this actor in clear."""
+        if not (self.can_export_personal() and self.can_see_personal()):
+            return []
+        return [n for n in self.personal_export_names() if not selected or n in selected]
+
+    def get_export_fields(self, selected_fields=None):
+        hidden = self.left_out_names()
+        return [f for f in super().get_export_fields(selected_fields) if self._name_of.get(id(f)) not in hidden]
+
+    def export(self, queryset=None, **kwargs):
+        # Our own options; the widgets never see them.
+        self._export_format = kwargs.pop("export_format", None)
+        self._export_approval = kwargs.pop("export_approval", None)
+        return super().export(queryset, **kwargs)
 
     def before_export(self, queryset, **kwargs):
         self._show_personal = None
+        if queryset is None:
+            return
+        columns = self.clear_personal_names(kwargs.get("export_fields"))
+        if columns and self._export_approval is None:
+            rows = self.filter_export(queryset).count()
+            if exporting.over_limit(rows):
+                exporting.refuse(
+                    self.request or current_request(),
+                    self.user,
+                    model=self._meta.model._meta.label,
+                    rows=rows,
+                    columns=columns,
+                    fmt=self._export_format,
+                    query="",
+                )
+                raise exporting.ExportRefused(exporting.refusal_message(rows))
 
     def filter_export(self, queryset, **kwargs):
         # The admin's queryset is already scoped; scoping again keeps any other caller honest.
@@ -735,11 +790,11 @@ class PortalResource(resources.ModelResource):
         return value
 
     def after_export(self, queryset, dataset, **kwargs):
-        if not self.personal_fields or not len(dataset) or not self.can_see_personal():
+        if not len(dataset):
             return
-        selected = kwargs.get("export_fields")
-        columns = [n for n in self.personal_fields if not selected or n in selected]
+        columns = self.clear_personal_names(kwargs.get("export_fields"))
         if columns:
+            approval = self._export_approval
             audit(
                 SecurityEvent.Kind.EXPORT_PERSONAL,
                 request=self.request or current_request(),
@@ -747,4 +802,6 @@ class PortalResource(resources.ModelResource):
                 model=self._meta.model._meta.label,
                 rows=len(dataset),
                 columns=columns,
+                format=self._export_format,
+                approval=getattr(approval, "pk", None),
             )

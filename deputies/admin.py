@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from accounts.admin import ScopedModelAdmin
 from accounts.admin import UserAdmin as AccountUserAdmin
 from accounts.models import User
 from accounts.roles import can_view_personal_data
-from accounts.scoping import CongressScopedAdminMixin
 from core.exceptions import InvalidTransition, NotAllowed
 from core.masking import mask_mobile
 from dataio.formats import PortalImportExportMixin
@@ -35,22 +35,34 @@ PERSONAL_FIELDS = ("mobile", "id_number", "address")
 
 
 @admin.register(Congress)
-class CongressAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class CongressAdmin(ScopedModelAdmin):
     congress_path = "id"
     list_display = ["name", "short_name", "level", "parent", "motion_min_cosigners"]
     list_filter = ["level"]
     search_fields = ["name", "short_name"]
 
+    # Congresses are set up, moved in the tree or removed by a superuser: an office changes
+    # its own congress's settings, never where it hangs (that decides who sees it).
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else [*fields, "level", "parent"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
 
 @admin.register(Term)
-class TermAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class TermAdmin(ScopedModelAdmin):
     list_display = ["__str__", "congress", "number", "start_date", "end_date", "is_current"]
     list_filter = ["congress", "is_current"]
     search_fields = ["name", "congress__name"]
 
 
 @admin.register(CongressSession)
-class CongressSessionAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class CongressSessionAdmin(ScopedModelAdmin):
     congress_path = "term__congress_id"
     list_display = ["name", "term", "start_date", "end_date"]
     list_filter = ["term__congress", "term"]
@@ -58,7 +70,7 @@ class CongressSessionAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ElectoralUnit)
-class ElectoralUnitAdmin(PortalImportExportMixin, CongressScopedAdminMixin, admin.ModelAdmin):
+class ElectoralUnitAdmin(PortalImportExportMixin, ScopedModelAdmin):
     resource_classes = [ElectoralUnitResource]
     list_display = ["name", "congress", "electing_congress", "seats", "serving", "vacancies", "order"]
     list_filter = ["congress"]
@@ -95,7 +107,7 @@ class ElectoralUnitAdmin(PortalImportExportMixin, CongressScopedAdminMixin, admi
 
 
 @admin.register(DeputyGroup)
-class DeputyGroupAdmin(PortalImportExportMixin, CongressScopedAdminMixin, admin.ModelAdmin):
+class DeputyGroupAdmin(PortalImportExportMixin, ScopedModelAdmin):
     resource_classes = [DeputyGroupResource]
     list_display = ["name", "kind", "congress", "term", "electoral_unit", "leader", "field"]
     list_filter = ["kind", "congress", "term"]
@@ -116,7 +128,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Deputy)
-class DeputyAdmin(PortalImportExportMixin, CongressScopedAdminMixin, admin.ModelAdmin):
+class DeputyAdmin(PortalImportExportMixin, ScopedModelAdmin):
     resource_classes = [DeputyResource]
     list_display = [
         "name",
@@ -189,7 +201,7 @@ class DeputyAdmin(PortalImportExportMixin, CongressScopedAdminMixin, admin.Model
 
 
 @admin.register(StandingCommitteeMember)
-class StandingCommitteeMemberAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class StandingCommitteeMemberAdmin(ScopedModelAdmin):
     congress_path = "term__congress_id"
     list_display = ["deputy", "position", "term", "start_date", "end_date"]
     list_filter = ["position", "term"]
@@ -232,7 +244,7 @@ class StatusChangeForm(forms.ModelForm):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class StatusChangeAdmin(ScopedModelAdmin):
     """Adding a row runs the service (it changes the status and opens a vacancy); rows are never edited."""
 
     congress_path = "deputy__congress_id"
@@ -278,7 +290,7 @@ class StatusChangeAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Vacancy)
-class VacancyAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class VacancyAdmin(ScopedModelAdmin):
     """Vacancies follow from terminations and by-elections; nobody types them in."""
 
     congress_path = "term__congress_id"
@@ -382,7 +394,7 @@ class ByElectionResultInline(admin.TabularInline):
 
 
 @admin.register(ByElection)
-class ByElectionAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class ByElectionAdmin(ScopedModelAdmin):
     congress_path = "term__congress_id"
     list_display = ["electoral_unit", "term", "held_on", "held_by", "review"]
     list_filter = ["electoral_unit", "term"]
@@ -394,7 +406,7 @@ class ByElectionAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CredentialsReview)
-class CredentialsReviewAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class CredentialsReviewAdmin(ScopedModelAdmin):
     congress_path = "term__congress_id"
     list_filter = ["status", "term"]
     readonly_fields = ["status", "approved_on"]
@@ -455,7 +467,7 @@ class CredentialsReviewAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PerformanceAssistant)
-class PerformanceAssistantAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class PerformanceAssistantAdmin(ScopedModelAdmin):
     congress_path = "deputy__congress_id"
     list_display = ["name", "deputy", "employer", "start_date", "end_date"]
     search_fields = ["name", "deputy__name"]

@@ -7,12 +7,14 @@ vacancies) are always computed from these rows, never stored.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_id_number, validate_mobile
+from core.fields import EncryptedCharField, EncryptedFieldsMixin, KeyedHashField, upper_strip
 
 
 class Congress(models.Model):
@@ -165,7 +167,7 @@ class DeputyGroup(models.Model):
         return self.name
 
 
-class Deputy(models.Model):
+class Deputy(EncryptedFieldsMixin, models.Model):
     """One mandate of one person at one congress and term."""
 
     class Gender(models.TextChoices):
@@ -201,10 +203,28 @@ class Deputy(models.Model):
     occupation = models.CharField(_("Occupation"), max_length=60, blank=True)
     employer = models.CharField(_("Employer and position"), max_length=120, blank=True)
     is_grassroots = models.BooleanField(_("Grassroots deputy"), default=False)
-    # Private contact details: masked for everyone without deputies.view_personal_data.
-    mobile = models.CharField(_("Mobile number"), max_length=11, blank=True, validators=[validate_mobile])
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True, validators=[validate_id_number])
-    address = models.CharField(_("Address"), max_length=200, blank=True)
+    # Private contact details: encrypted at rest (core/fields.py), looked up through their keyed
+    # hashes, and masked for everyone without deputies.view_personal_data.
+    mobile = EncryptedCharField(
+        _("Mobile number"),
+        max_length=11,
+        blank=True,
+        validators=[validate_mobile],
+        hash_field="mobile_hash",
+        purpose="mobile",
+    )
+    mobile_hash = KeyedHashField(source="mobile", db_index=True)
+    id_number = EncryptedCharField(
+        _("ID number"),
+        max_length=18,
+        blank=True,
+        validators=[validate_id_number],
+        hash_field="id_number_hash",
+        purpose="id_number",
+        normalize=upper_strip,
+    )
+    id_number_hash = KeyedHashField(source="id_number", db_index=True)
+    address = EncryptedCharField(_("Address"), max_length=200, blank=True)
     email = models.EmailField(_("E-mail"), blank=True)
     # Public profile.
     public_bio = models.TextField(_("Public biography"), blank=True)
@@ -220,16 +240,31 @@ class Deputy(models.Model):
         permissions = [("view_personal_data", _("Can view deputies' personal data (mobile, ID number, address)"))]
         constraints = [
             models.UniqueConstraint(
-                fields=["term", "mobile"], condition=~Q(mobile=""), name="deputy_mobile_unique_per_term"
+                fields=["term", "mobile_hash"], condition=~Q(mobile_hash=""), name="deputy_mobile_unique_per_term"
             ),
             models.UniqueConstraint(
-                fields=["term", "id_number"], condition=~Q(id_number=""), name="deputy_id_number_unique_per_term"
+                fields=["term", "id_number_hash"],
+                condition=~Q(id_number_hash=""),
+                name="deputy_id_number_unique_per_term",
             ),
         ]
         indexes = [models.Index(fields=["congress", "term", "status"])]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        # The unique constraints stand on the hash columns, which no form shows: say it here.
+        if self.term_id:
+            others = Deputy.objects.filter(term_id=self.term_id).exclude(pk=self.pk)
+            errors = {}
+            if self.mobile and others.filter(mobile=self.mobile).exists():
+                errors["mobile"] = _("Another deputy of this term already has this mobile number.")
+            if self.id_number and others.filter(id_number=self.id_number).exists():
+                errors["id_number"] = _("Another deputy of this term already has this ID number.")
+            if errors:
+                raise ValidationError(errors)
 
 
 class StandingCommitteeMember(models.Model):

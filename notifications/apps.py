@@ -11,3 +11,5 @@ class NotificationsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("scans")
+
+        from . import checks  # noqa: F401 - registers the SMS settings checks

@@ -23,7 +23,12 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("Read at"), null=True, blank=True)
     want_email = models.BooleanField(_("By e-mail"), default=True)
     want_sms = models.BooleanField(_("By SMS"), default=False)
+    # A channel is claimed (…_claimed_at) by one worker before it sends, and marked sent
+    # (emailed_at / sms_sent_at) once the gateway took it. A claim that never reached "sent"
+    # (the worker was killed in between) lapses after the delivery lease and is tried again.
+    email_claimed_at = models.DateTimeField(_("E-mail claimed at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("E-mailed at"), null=True, blank=True)
+    sms_claimed_at = models.DateTimeField(_("SMS claimed at"), null=True, blank=True)
     sms_sent_at = models.DateTimeField(_("SMS sent at"), null=True, blank=True)
     delivery_error = models.CharField(_("Delivery error"), max_length=300, blank=True)
 
@@ -32,7 +37,16 @@ class Notification(models.Model):
         verbose_name_plural = _("Messages")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread_idx"),
+            # The delivery scan looks only at what is still to be sent: a small part of the table.
+            models.Index(
+                fields=["created_at"],
+                name="notification_undelivered_idx",
+                condition=models.Q(want_email=True, emailed_at__isnull=True)
+                | models.Q(want_sms=True, sms_sent_at__isnull=True),
+            ),
+        ]
 
     def __str__(self):
         return self.title

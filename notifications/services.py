@@ -7,7 +7,9 @@ when REDIS_URL is unset); the delivery scan re-sends what a lost queue message
 left undelivered.
 """
 
+import contextvars
 import logging
+import time
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -73,14 +75,43 @@ def notify_many(users, *, key: str, title: str, body: str = "", url: str = "", e
     return created
 
 
-def enqueue_delivery(notification_id: int) -> None:
-    """Queue delivery; if the broker is down, log it: the delivery scan will retry."""
+# After the broker refused a message, this process does not try it again for this long: a
+# stopped or hung Redis costs one request one timeout, not every notification of every save.
+BROKER_BACKOFF_SECONDS = 10.0
+_broker_down_until = 0.0
+
+# Set for the current request (or scan) when a delivery could not be queued, so that the page
+# can say the reminders will follow (notifications.middleware.DeferredDeliveryMiddleware).
+delivery_deferred: contextvars.ContextVar[bool] = contextvars.ContextVar("delivery_deferred", default=False)
+
+
+def _queued_over_broker() -> bool:
+    """False when tasks run in-process (no REDIS_URL): then no broker can be down."""
     from .tasks import deliver_notification
 
+    return not deliver_notification.app.conf.task_always_eager
+
+
+def enqueue_delivery(notification_id: int) -> bool:
+    """Queue delivery; True when queued. If the broker is down, log it and say so: the
+    delivery scan sends what was not queued once the broker is back."""
+    global _broker_down_until
+    from .tasks import deliver_notification
+
+    over_broker = _queued_over_broker()
+    if over_broker and time.monotonic() < _broker_down_until:
+        delivery_deferred.set(True)
+        logger.info("Broker unavailable: delivery of notification %s left to the delivery scan", notification_id)
+        return False
     try:
         deliver_notification.apply_async((notification_id,), retry=False)
     except Exception:  # noqa: BLE001 - a broker outage must not break the request
+        delivery_deferred.set(True)
+        if over_broker:
+            _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.exception("Could not queue delivery of notification %s", notification_id)
+        return False
+    return True
 
 
 def notification_mark_read(*, actor, notification: Notification) -> None:

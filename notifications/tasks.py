@@ -1,9 +1,12 @@
 """Celery tasks: deliver one notification; run the periodic scans."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Notification
@@ -12,38 +15,66 @@ from .sms import get_sms_backend
 
 logger = logging.getLogger(__name__)
 
+# channel -> (wanted flag, claim timestamp, sent timestamp)
+CHANNELS = {
+    "email": ("want_email", "email_claimed_at", "emailed_at"),
+    "sms": ("want_sms", "sms_claimed_at", "sms_sent_at"),
+}
 
-@shared_task(name="notifications.deliver")
+
+def delivery_lease() -> timedelta:
+    """How long a claim holds: a claim older than this that never reached "sent" is void
+    (its worker died between claiming and sending) and the delivery scan queues it again."""
+    return timedelta(seconds=getattr(settings, "NOTIFICATIONS_DELIVERY_LEASE_SECONDS", 600))
+
+
+def _claim(notification_id: int, channel: str, now) -> bool:
+    """Take the channel with one conditional UPDATE: of two workers racing, one wins."""
+    wanted, claimed, sent = CHANNELS[channel]
+    free = Q(**{f"{claimed}__isnull": True}) | Q(**{f"{claimed}__lt": now - delivery_lease()})
+    rows = Notification.objects.filter(free, pk=notification_id, **{wanted: True, f"{sent}__isnull": True})
+    return bool(rows.update(**{claimed: now}))
+
+
+def _send(notification_id: int, channel: str, now, send) -> bool:
+    _wanted, claimed, sent = CHANNELS[channel]
+    if not _claim(notification_id, channel, now):
+        return False
+    n = Notification.objects.select_related("user").get(pk=notification_id)
+    try:
+        send(n)
+    except Exception as exc:  # noqa: BLE001 - give the claim back; the delivery scan retries
+        Notification.objects.filter(pk=n.pk, **{claimed: now}).update(
+            **{claimed: None, "delivery_error": str(exc)[:300]}
+        )
+        logger.warning("%s for notification %s failed: %s", channel, n.pk, exc)
+        return False
+    Notification.objects.filter(pk=n.pk).update(**{sent: timezone.now(), "delivery_error": ""})
+    return True
+
+
+@shared_task(name="notifications.deliver", acks_late=True, reject_on_worker_lost=True)
 def deliver_notification(notification_id: int) -> dict:
-    """Send the e-mail and SMS of a notification, each at most once.
+    """Send the e-mail and SMS of a notification, each once.
 
-    Each channel is claimed with a conditional UPDATE before sending, so two
-    workers (or a re-delivered message) never send the same one twice.
+    Each channel is claimed with a conditional UPDATE before sending, so two workers (or a
+    re-delivered message) never send the same one twice; it is marked sent after the send.
+    The message is acknowledged only when the task has finished, and given back to the
+    queue if the worker process dies, so a killed worker's deliveries are taken up again.
     """
-    sent = {"email": False, "sms": False}
     now = timezone.now()
-    if Notification.objects.filter(pk=notification_id, want_email=True, emailed_at__isnull=True).update(emailed_at=now):
-        n = Notification.objects.select_related("user").get(pk=notification_id)
-        try:
-            send_mail(n.title, _email_body(n), None, [n.user.email], fail_silently=False)
-            sent["email"] = True
-        except Exception as exc:  # noqa: BLE001 - give the claim back; the delivery scan retries
-            Notification.objects.filter(pk=n.pk).update(emailed_at=None, delivery_error=str(exc)[:300])
-            logger.warning("E-mail for notification %s failed: %s", n.pk, exc)
-    if Notification.objects.filter(pk=notification_id, want_sms=True, sms_sent_at__isnull=True).update(sms_sent_at=now):
-        n = Notification.objects.select_related("user").get(pk=notification_id)
-        try:
-            get_sms_backend().send(n.user.mobile, n.title)
-            sent["sms"] = True
-        except Exception as exc:  # noqa: BLE001
-            Notification.objects.filter(pk=n.pk).update(sms_sent_at=None, delivery_error=str(exc)[:300])
-            logger.warning("SMS for notification %s failed: %s", n.pk, exc)
-    return sent
+    return {
+        "email": _send(
+            notification_id,
+            "email",
+            now,
+            lambda n: send_mail(n.title, _email_body(n), None, [n.user.email], fail_silently=False),
+        ),
+        "sms": _send(notification_id, "sms", now, lambda n: get_sms_backend().send(n.user.mobile, n.title)),
+    }
 
 
 def _email_body(n: Notification) -> str:
-    from django.conf import settings
-
     link = f"\n\n{settings.SITE_URL.rstrip('/')}{n.url}" if n.url.startswith("/") else (f"\n\n{n.url}" if n.url else "")
     return f"{n.body}{link}"
 

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import CongressScopedAdminMixin
+from accounts.admin import ScopedModelAdmin
 from core.exceptions import InvalidTransition, NotAllowed
 
 from . import services
@@ -26,8 +26,24 @@ from .models import (
 
 @admin.register(Field)
 class FieldAdmin(admin.ModelAdmin):
+    """The subject fields serve every congress's suggestions: the city office keeps the list,
+    a district office reads it."""
+
     list_display = ["name", "order"]
     search_fields = ["name"]
+
+    def _keeps_the_list(self, request):
+        user = request.user
+        return user.is_superuser or (user.congress_id is not None and user.congress.parent_id is None)
+
+    def has_add_permission(self, request):
+        return self._keeps_the_list(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._keeps_the_list(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._keeps_the_list(request) and super().has_delete_permission(request, obj)
 
 
 @admin.register(ReplyCategory)
@@ -36,7 +52,7 @@ class ReplyCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(TopicGuide)
-class TopicGuideAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class TopicGuideAdmin(ScopedModelAdmin):
     list_display = ["title", "session", "published", "published_on"]
     list_filter = ["published", "congress"]
 
@@ -71,7 +87,7 @@ class AssignmentInline(ReadOnlyInline):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class SuggestionAdmin(ScopedModelAdmin):
     """Read-mostly: the workflow runs in the office pages; actions here call the same services."""
 
     list_display = [
@@ -167,7 +183,7 @@ class SuggestionAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class AttachmentAdmin(ScopedModelAdmin):
     """Files are uploaded in the portal; here staff clear them for the public pages."""
 
     congress_path = "suggestion__congress_id"
@@ -200,7 +216,7 @@ class AttachmentAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class AssignmentAdmin(ScopedModelAdmin):
     congress_path = "suggestion__congress_id"
     list_display = ["suggestion", "unit", "role", "status", "assigned_on", "deadline", "first_replied_on"]
     list_filter = ["status", "role", "unit"]
@@ -215,7 +231,7 @@ class AssignmentAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Reply)
-class ReplyAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class ReplyAdmin(ScopedModelAdmin):
     congress_path = "assignment__suggestion__congress_id"
     list_display = ["assignment", "round", "category", "signer", "replied_on", "on_time"]
     list_filter = ["category", "on_time"]
@@ -230,7 +246,7 @@ class ReplyAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class RatingAdmin(ScopedModelAdmin):
     """Ratings are the deputies' own acts: nobody adds or changes them here."""
 
     congress_path = "deputy__congress_id"
@@ -249,7 +265,7 @@ class RatingAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class CommitmentAdmin(ScopedModelAdmin):
     congress_path = "reply__assignment__suggestion__congress_id"
     list_display = ["content", "reply", "due_date", "status", "fulfilled_on"]
     list_filter = ["status"]
@@ -262,7 +278,7 @@ class CommitmentAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ContactLog)
-class ContactLogAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class ContactLogAdmin(ScopedModelAdmin):
     congress_path = "assignment__suggestion__congress_id"
     list_display = ["assignment", "stage", "method", "contacted_on"]
 
@@ -274,7 +290,7 @@ class ContactLogAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(KeySupervision)
-class KeySupervisionAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class KeySupervisionAdmin(ScopedModelAdmin):
     congress_path = "suggestion__congress_id"
     list_display = ["suggestion", "year", "sc_leader", "government_leader", "committee", "selected_on"]
     list_filter = ["year"]
@@ -284,14 +300,14 @@ class KeySupervisionAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ThirdPartyEvaluation)
-class ThirdPartyEvaluationAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class ThirdPartyEvaluationAdmin(ScopedModelAdmin):
     congress_path = "reply__assignment__suggestion__congress_id"
     list_display = ["reply", "evaluator", "evaluated_on", "score"]
     autocomplete_fields = ["reply"]
 
 
 @admin.register(Award)
-class AwardAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
+class AwardAdmin(ScopedModelAdmin):
     list_display = ["year", "kind", "suggestion", "reply", "unit", "person_name", "citation"]
     list_filter = ["year", "kind"]
     autocomplete_fields = ["suggestion", "reply", "unit"]

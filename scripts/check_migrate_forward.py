@@ -44,9 +44,15 @@ SEED_COMMANDS = [["migrate", "--noinput"], ["seed_demo"], ["seed_activities"], [
 SKIPPED_TABLES = {"django_migrations"}
 # Columns whose values legitimately change when a model moves to another app.
 IGNORED_COLUMNS = {"django_content_type": {"app_label"}}
+# Columns encrypted at rest by a later migration (core/fields.py): compared by their plain values,
+# opened with the key the trees run with (PERSONAL_DATA_KEY, or the development default).
+ENCRYPTED_COLUMNS = {"accounts_user": {"mobile"}, "deputies_deputy": {"mobile", "id_number", "address"}}
+DEV_PERSONAL_DATA_KEY = "insecure-personal-data-key-only-for-debug-and-tests"
 # Tables that may gain rows; their old rows are compared by a key that survives a move (content
 # type ids may be re-pointed, app labels change), so each rule is a query for those keys.
 GROWING_TABLES = {
+    # A new model brings its content type.
+    "django_content_type": "SELECT model FROM django_content_type",
     # post_migrate creates the permissions of new models.
     "auth_permission": (
         "SELECT ct.model, p.codename FROM auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id"
@@ -228,6 +234,16 @@ class Database:
 # --- snapshots -------------------------------------------------------------------------------
 
 
+def decrypted(value: object) -> object:
+    sys.path.insert(0, str(REPO_ROOT))
+    from core.crypto import PREFIX, _keys  # pure functions of the key: no Django settings needed
+
+    if not isinstance(value, str) or not value.startswith(PREFIX):
+        return value
+    fernet, _ = _keys(os.environ.get("PERSONAL_DATA_KEY") or DEV_PERSONAL_DATA_KEY, ())
+    return fernet.decrypt(value[len(PREFIX) :].encode()).decode()
+
+
 def normalise(value: object) -> object:
     if isinstance(value, memoryview):  # psycopg2's bytea; its repr is an address
         return bytes(value)
@@ -297,7 +313,11 @@ def snapshot(db: Database, before: dict[str, Table] | None = None) -> dict[str, 
             # SELECT 1 when every old column is gone: the rows still count, compare() reports the columns.
             selected = ", ".join(quote(c) for c in compared) or "1"
             cur.execute(f"SELECT {selected} FROM {quote(name)}")
-            rows = sorted(repr(tuple(normalise(v) for v in row)) for row in cur.fetchall())
+            secret = ENCRYPTED_COLUMNS.get(name, set())
+            rows = sorted(
+                repr(tuple(normalise(decrypted(v) if c in secret else v) for c, v in zip(compared, row, strict=False)))
+                for row in cur.fetchall()
+            )
             table = Table(columns, compared, rows)
             keyed = GROWING_TABLES.get(name) or POLICY_TABLES.get(name)
             if keyed:

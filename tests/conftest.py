@@ -7,6 +7,8 @@ from accounts.services import user_sync_roles
 
 from . import factories
 
+pytest_plugins = ["tests.log_guard"]
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):

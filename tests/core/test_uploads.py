@@ -10,6 +10,7 @@ from django.utils import translation
 
 from core.uploads import check_upload
 from tests.builders import PDF_BYTES, PNG_BYTES, docx_bytes
+from tests.core.test_upload_images import encoded, noise
 
 LIMIT = 10 * 1024 * 1024
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -37,7 +38,8 @@ def test_plain_files_of_each_type_are_accepted():
     word_doc = OLE2 + b"\x00" * 64 + "WordDocument".encode("utf-16-le") + b"\x00" * 64
     for name, content, mime in [
         ("答复函.pdf", PDF_BYTES, "application/pdf"),
-        ("现场.png", PNG_BYTES, "image/png"),
+        ("现场.png", encoded(noise(), "PNG"), "image/png"),
+        ("现场.jpeg", encoded(noise(), "JPEG"), "image/jpeg"),
         ("建议.docx", docx_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         ("旧稿.doc", word_doc, "application/msword"),
     ]:
@@ -64,3 +66,36 @@ def test_markup_behind_an_image_header_is_refused():
 def test_an_ole2_file_that_is_not_word_is_refused():
     content = OLE2 + b"\x00" * 512 + "Workbook".encode("utf-16-le")
     assert "not a Word document" in refusal("旧稿.doc", content)
+
+
+def test_the_name_must_end_in_an_allowed_extension():
+    for name in ("报告", "报告.txt", "报告.pdf.exe", "报告.html"):
+        with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+            check_upload(upload(name, PDF_BYTES), max_bytes=LIMIT)
+        assert "只接受 PDF、Word" in " ".join(caught.value.message_dict["file"])
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("照片.pdf", encoded(noise(), "PNG")),
+        ("照片.png", encoded(noise(), "JPEG")),
+        ("报告.docx", PDF_BYTES),
+        ("报告.pdf", docx_bytes()),
+    ],
+)
+def test_content_that_does_not_match_its_extension_is_refused(name, content):
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+        check_upload(upload(name, content), max_bytes=LIMIT)
+    assert "文件内容与扩展名" in " ".join(caught.value.message_dict["file"])
+
+
+def test_an_extension_the_caller_does_not_allow_is_refused_even_with_matching_content():
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+        check_upload(upload("报告.docx", docx_bytes()), max_bytes=LIMIT, allowed=("application/pdf",))
+    assert caught.value.message_dict["file"] == ["只接受以下类型的文件：.pdf；此文件不属于这些类型。"]
+
+
+def test_an_unknown_kind_is_a_programming_error():
+    with pytest.raises(ValueError):
+        check_upload(upload("a.pdf", PDF_BYTES), max_bytes=LIMIT, allowed=("text/html",))

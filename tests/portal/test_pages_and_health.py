@@ -99,10 +99,24 @@ def test_check_deploy_is_clean_with_production_settings():
         "WARNING",
         DEBUG="0",
         SECRET_KEY="x" * 60 + "-production-secret-for-the-check",
+        PERSONAL_DATA_KEY="y" * 40 + "-production-personal-data-key",
         ALLOWED_HOSTS="portal.example.org",
+        SMS_BACKEND="notifications.sms_gateways.AliyunSmsBackend",
+        SMS_ACCESS_KEY_ID="LTAI-test",
+        SMS_ACCESS_KEY_SECRET="test-secret-value",
+        SMS_SIGN_NAME="示例市人大常委会",
+        SMS_TEMPLATE_ID="SMS_1",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stderr
+
+
+def test_production_refuses_to_start_without_a_personal_data_key():
+    result = _run_manage(
+        "check", DEBUG="0", PORTAL_TESTING="0", SECRET_KEY="x" * 60 + "-production-secret-for-the-check"
+    )
+    assert result.returncode != 0
+    assert "PERSONAL_DATA_KEY must be set" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

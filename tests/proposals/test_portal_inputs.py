@@ -259,14 +259,14 @@ def test_a_path_in_the_file_name_is_removed(deputy_client, deputy):
     assert len(stored) == 1 and settings.MEDIA_ROOT in stored[0].parents
 
 
-def test_the_content_decides_the_extension(deputy_client, deputy):
+def test_content_that_does_not_match_its_name_is_refused(deputy_client, deputy):
     suggestion = draft(deputy)
-    deputy_client.post(url("upload", suggestion.pk), {"file": upload("photo.pdf", PNG_BYTES)})
+    response = english(deputy_client).post(url("upload", suggestion.pk), {"file": upload("photo.pdf", PNG_BYTES)})
+    assert response.status_code == 200 and "does not match its extension .pdf" in response.content.decode()
+    assert not Attachment.objects.exists() and media_files() == []
     deputy_client.post(url("upload", suggestion.pk), {"file": upload("意见.docx", docx_bytes())})
-    names = dict(Attachment.objects.values_list("original_name", "content_type"))
-    assert names == {
-        "photo.png": "image/png",
-        "意见.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    assert dict(Attachment.objects.values_list("original_name", "content_type")) == {
+        "意见.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     }
 
 

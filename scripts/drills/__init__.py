@@ -1,0 +1,1 @@
+"""Failure drills on PostgreSQL (`make drills`): see run.py."""
