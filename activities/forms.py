@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import MOBILE_RE, normalize_mobile
+from core.forms import IdsChoiceField
 from core.forms import valid_data as _valid_data
 from deputies.models import Deputy, DeputyGroup, ElectoralUnit
 
@@ -25,7 +26,7 @@ class RespondForm(forms.Form):
 class InviteFilterForm(forms.Form):
     """Narrow the serving deputies shown for invitation: by electoral unit, group, grassroots, name."""
 
-    units = forms.ModelMultipleChoiceField(
+    units = IdsChoiceField(
         label=_("Electoral units"),
         queryset=ElectoralUnit.objects.none(),
         required=False,
@@ -67,7 +68,7 @@ class InviteForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), choices=Participation.Role.choices, initial=Participation.Role.PARTICIPANT
     )
-    deputy = forms.ModelMultipleChoiceField(queryset=Deputy.objects.none(), required=False)
+    deputy = IdsChoiceField(queryset=Deputy.objects.none(), required=False)
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,8 +122,10 @@ class AttendanceForm:
                 self.values[p.pk] = (data.get(f"status-{p.pk}", ""), data.get(f"reason-{p.pk}", ""))
             own = {p.pk for p in participations}
             for key in data:
-                if key.startswith("status-") and key[7:].isdigit() and int(key[7:]) not in own:
-                    self.foreign[int(key[7:])] = (data.get(key, ""), data.get(f"reason-{key[7:]}", ""))
+                # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+                row = key[7:]
+                if key.startswith("status-") and row.isascii() and row.isdigit() and int(row) not in own:
+                    self.foreign[int(row)] = (data.get(key, ""), data.get(f"reason-{row}", ""))
 
     @staticmethod
     def initial_for(p: Participation) -> tuple[str, str]:

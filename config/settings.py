@@ -156,7 +156,13 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    # Health checks: a kept connection the server dropped (a restart, a cut) is replaced before
+    # the next request uses it, instead of failing that request.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
 else:
     DATABASES = {
         "default": {
@@ -193,6 +199,9 @@ CELERY_TASK_ACKS_LATE = True
 # A worker process that dies mid-task gives its message back to the queue (with acks_late).
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# A delivery claimed by a worker that died before sending is taken up again by the delivery
+# scan after this many seconds (notifications/tasks.py).
+NOTIFICATIONS_DELIVERY_LEASE_SECONDS = env_int("NOTIFICATIONS_DELIVERY_LEASE_SECONDS", 600)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # How often the periodic reminder scans run (seconds), in beat and in `run_scans --loop`.
 SCAN_INTERVAL_SECONDS = env_int("SCAN_INTERVAL_SECONDS", 300)

@@ -5,6 +5,10 @@ limits count there. If Redis is stopped or hangs, every cache call here fails fa
 socket timeouts) and behaves as a miss: reads return the default, writes are dropped. Sessions
 then come from the database, saves go through, and the rate limits count nothing until Redis
 returns (they open rather than lock everyone out). Each outage is logged once a minute.
+
+After a failure the process leaves Redis alone for ``BACKOFF_SECONDS``: a hung Redis then
+costs one timeout per process every few seconds, not one per cache call (a login makes
+several), and requests stay fast while it is away.
 """
 
 import logging
@@ -17,10 +21,13 @@ logger = logging.getLogger(__name__)
 # Connecting and each command give up after this long, so a hung Redis costs a request at
 # most a few of these, not the client's default of no limit.
 DEFAULT_TIMEOUT_SECONDS = 0.5
+BACKOFF_SECONDS = 5.0
 
 
 class FailSafeRedisCache(RedisCache):
     _last_warning = 0.0
+    # Monotonic time until which this process does not try Redis (shared by every alias).
+    _down_until = 0.0
 
     def __init__(self, server, params):
         params = dict(params)
@@ -33,6 +40,7 @@ class FailSafeRedisCache(RedisCache):
 
     def _failed(self, operation: str, exc: Exception) -> None:
         now = time.monotonic()
+        FailSafeRedisCache._down_until = now + BACKOFF_SECONDS
         if now - FailSafeRedisCache._last_warning > 60:
             FailSafeRedisCache._last_warning = now
             logger.warning("Cache unavailable (%s: %s); serving without it", operation, exc.__class__.__name__)
@@ -42,6 +50,8 @@ def _safe(name: str, fallback):
     original = getattr(RedisCache, name)
 
     def method(self, *args, **kwargs):
+        if time.monotonic() < FailSafeRedisCache._down_until:
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
         try:
             return original(self, *args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - redis raises ConnectionError, TimeoutError, OSError…

@@ -15,6 +15,14 @@ from tests.builders import field
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 
 
+@pytest.fixture(autouse=True)
+def _forget_outages():
+    # The back-off is process-wide: an outage seen by one test must not reach the next.
+    FailSafeRedisCache._down_until = 0.0
+    yield
+    FailSafeRedisCache._down_until = 0.0
+
+
 @pytest.fixture
 def redis_down(settings):
     settings.CACHES = {"default": {"BACKEND": "core.cache.FailSafeRedisCache", "LOCATION": DEAD_REDIS}}
@@ -47,6 +55,30 @@ def test_a_hung_redis_gives_up_within_the_timeouts():
         started = time.monotonic()
         assert hung.get("k", "miss") == "miss"
         assert time.monotonic() - started < 2
+    finally:
+        server.close()
+
+
+def test_after_a_failure_redis_is_left_alone_for_a_while():
+    """A hung Redis costs one timeout, then calls answer at once until the back-off ends."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    try:
+        hung = FailSafeRedisCache(f"redis://127.0.0.1:{server.getsockname()[1]}/0", {})
+        assert hung.get("k", "miss") == "miss"  # pays the timeout
+        started = time.monotonic()
+        for _ in range(20):
+            assert hung.get("k", "miss") == "miss"
+            assert hung.add("k", 1) is True
+        assert time.monotonic() - started < 0.1
+        # Once the back-off has passed, Redis is tried again (and, still hung, costs the timeout).
+        FailSafeRedisCache._down_until = time.monotonic() - 1
+        started = time.monotonic()
+        assert hung.get("k", "miss") == "miss"
+        assert time.monotonic() - started >= 0.4
     finally:
         server.close()
 
