@@ -17,7 +17,8 @@ from .scoping import CongressScopedAdminMixin
 def scoped_list_filter(model_admin, request, list_filter):
     """``list_filter`` with every relation filter offering only the values of rows the user
     sees: a plain relation filter would list every congress, term or unit of the city."""
-    from django.contrib.admin.utils import get_fields_from_path
+    from django.contrib.admin.utils import NotRelationField, get_fields_from_path
+    from django.core.exceptions import FieldDoesNotExist
 
     if request.user.is_superuser:
         return list_filter
@@ -26,7 +27,7 @@ def scoped_list_filter(model_admin, request, list_filter):
         if isinstance(item, str):
             try:
                 field = get_fields_from_path(model_admin.model, item)[-1]
-            except Exception:  # not a model field path: a custom filter decides itself
+            except (FieldDoesNotExist, NotRelationField):  # not a field path: left as given
                 field = None
             if field is not None and field.is_relation:
                 item = (item, admin.RelatedOnlyFieldListFilter)

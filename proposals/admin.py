@@ -229,6 +229,11 @@ class AssignmentAdmin(ScopedModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A handling record is evidence of how the item was handled: it changes only through
+        # the workflow, never by deleting the row.
+        return False
+
 
 @admin.register(Reply)
 class ReplyAdmin(ScopedModelAdmin):
@@ -242,6 +247,11 @@ class ReplyAdmin(ScopedModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A handling record is evidence of how the item was handled: it changes only through
+        # the workflow, never by deleting the row.
         return False
 
 
@@ -276,6 +286,11 @@ class CommitmentAdmin(ScopedModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A handling record is evidence of how the item was handled: it changes only through
+        # the workflow, never by deleting the row.
+        return False
+
 
 @admin.register(ContactLog)
 class ContactLogAdmin(ScopedModelAdmin):
@@ -286,6 +301,11 @@ class ContactLogAdmin(ScopedModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A handling record is evidence of how the item was handled: it changes only through
+        # the workflow, never by deleting the row.
         return False
 
 
