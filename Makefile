@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
 DEV_ENV := DEBUG=1
 
-.PHONY: run test test-deps bench messages lint serve-worker serve-beat clean
+.PHONY: run test test-deps bench drills messages lint serve-worker serve-beat clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,7 @@ run: venv
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	$(DEV_ENV) $(BIN)/python manage.py seed_activities
 	$(DEV_ENV) $(BIN)/python manage.py seed_proposals
+	$(DEV_ENV) $(BIN)/python manage.py seed_liaison
 	@echo "Serving on http://127.0.0.1:8000  (demo accounts: see README.md)"
 	@$(DEV_ENV) $(BIN)/python manage.py run_scans --loop > /dev/null & scans=$$!; \
 	  trap "kill $$scans 2>/dev/null" EXIT INT TERM; \
@@ -40,6 +41,10 @@ bench: venv
 	bash scripts/bench.sh
 	bash scripts/bench_archive.sh
 	bash scripts/bench_proposals.sh
+
+## make drills: failure drills on PostgreSQL (Redis stopped/hung, worker killed, two beats, database cut, backup/restore, load); own redis-server, gunicorn, workers and drill_* databases
+drills: venv
+	$(BIN)/python scripts/drills/run.py $(DRILLS_ARGS)
 
 ## make messages: refresh and compile the translation catalogues
 messages: venv

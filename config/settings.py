@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "deputies",
     "activities",
     "proposals",
+    "liaison",
     "archive",
     "portal",
     "demo",
@@ -198,10 +199,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_ACKS_LATE = True
 # A worker process that dies mid-task gives its message back to the queue (with acks_late).
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_TIMEZONE = "Asia/Shanghai"
 # A delivery claimed by a worker that died before sending is taken up again by the delivery
 # scan after this many seconds (notifications/tasks.py).
 NOTIFICATIONS_DELIVERY_LEASE_SECONDS = env_int("NOTIFICATIONS_DELIVERY_LEASE_SECONDS", 600)
+CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # How often the periodic reminder scans run (seconds), in beat and in `run_scans --loop`.
 SCAN_INTERVAL_SECONDS = env_int("SCAN_INTERVAL_SECONDS", 300)
@@ -393,6 +394,13 @@ PROPOSALS_REASSIGN_WORKDAYS = env_int("PROPOSALS_REASSIGN_WORKDAYS", 7)
 PROPOSALS_REHANDLE_MONTHS = env_int("PROPOSALS_REHANDLE_MONTHS", 1)
 PROPOSALS_RATING_REMINDER_DAYS = env_int("PROPOSALS_RATING_REMINDER_DAYS", 7)
 PROPOSALS_PUBLIC_STATS_CACHE_SECONDS = env_int("PROPOSALS_PUBLIC_STATS_CACHE_SECONDS", 600)
+
+# Liaison stations: the public opinion form (liaison/services.py). Unset words: the built-in list.
+if env("LIAISON_SENSITIVE_WORDS"):
+    LIAISON_SENSITIVE_WORDS = env_list("LIAISON_SENSITIVE_WORDS")
+LIAISON_OPINION_ANSWER_WORKDAYS = env_int("LIAISON_OPINION_ANSWER_WORKDAYS", 5)
+LIAISON_OPINION_RATE_COUNT = env_int("LIAISON_OPINION_RATE_COUNT", 5)
+LIAISON_OPINION_RATE_SECONDS = env_int("LIAISON_OPINION_RATE_SECONDS", 3600)
 PROPOSALS_ATTACHMENT_MAX_BYTES = env_int("PROPOSALS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Any uploaded Word file: at most this many members and this much data once unpacked.
 UPLOAD_MAX_MEMBERS = env_int("UPLOAD_MAX_MEMBERS", 2000)

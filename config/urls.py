@@ -21,5 +21,8 @@ urlpatterns = [
     path("unit/", include("proposals.urls.unit")),
     path("office/suggestions/", include("proposals.urls.office")),
     path("proposals/", include("proposals.urls.public")),
+    path("portal/liaison/", include("liaison.urls.portal")),
+    path("office/", include("liaison.urls.office")),
+    path("", include("liaison.urls.public")),
     path("", include("portal.urls")),
 ]

@@ -149,7 +149,10 @@ def suggestion_new(request):
     mandates = selectors.serving_mandates(user=request.user)
     if not mandates:
         return render(request, "proposals/portal/form.html", {"no_mandate": True}, status=403)
-    form = SuggestionForm(request.POST or None, mandates=mandates)
+    # A draft may start from text brought from elsewhere (an opinion left at a liaison
+    # station): ?title=…&body=… fill the empty form; nothing is saved until the deputy saves.
+    initial = {key: request.GET.get(key, "")[:limit] for key, limit in (("title", 200), ("body", 5000))}
+    form = SuggestionForm(request.POST or None, mandates=mandates, initial=initial)
     status = 200
     if request.method == "POST":
         result = run_action(

@@ -1,0 +1,151 @@
+"""Import/export of liaison stations (admin, with preview and row errors).
+
+A row names the station's congress and its attached deputies by name (separated by 、 or
+commas), resolved among the deputies of that congress's current term; a name that matches
+no deputy, or several, is an error of its row. Lookups are loaded once, before the rows.
+"""
+
+from collections import defaultdict
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.fields import Field
+from import_export.instance_loaders import CachedInstanceLoader
+
+from dataio.importing import (
+    BoolWidget,
+    ChoiceWidget,
+    IdWidget,
+    PortalResource,
+    RefWidget,
+    RowErrors,
+    TextWidget,
+    chunked,
+)
+from deputies.models import Congress, Deputy
+from deputies.resources import NAME_WITH_ID, MembersWidget, RosterLookups, resolve_congress_term
+
+from .models import Station
+
+
+class StationResource(PortalResource):
+    id = Field(attribute="id", column_name=gettext_lazy("Record ID"), widget=IdWidget(), readonly=True)
+    congress = Field(attribute="congress", column_name=gettext_lazy("Congress"), widget=RefWidget(Congress, "name"))
+    kind = Field(attribute="kind", column_name=gettext_lazy("Kind"), widget=ChoiceWidget(Station.Kind))
+    district = Field(attribute="district", column_name=gettext_lazy("District"), widget=TextWidget())
+    street = Field(attribute="street", column_name=gettext_lazy("Street or town"), widget=TextWidget())
+    name = Field(attribute="name", column_name=gettext_lazy("Name"), widget=TextWidget())
+    address = Field(attribute="address", column_name=gettext_lazy("Station address"), widget=TextWidget())
+    opening_hours = Field(attribute="opening_hours", column_name=gettext_lazy("Opening hours"), widget=TextWidget())
+    contact_name = Field(attribute="contact_name", column_name=gettext_lazy("Contact person"), widget=TextWidget())
+    contact_phone = Field(attribute="contact_phone", column_name=gettext_lazy("Contact phone"), widget=TextWidget())
+    deputies = Field(attribute="deputies", column_name=gettext_lazy("Attached deputies"), widget=MembersWidget())
+    is_active = Field(attribute="is_active", column_name=gettext_lazy("Open to the public"), widget=BoolWidget())
+
+    required_fields = ("congress", "kind", "district", "name", "address")
+
+    class Meta:
+        model = Station
+        fields = [
+            "id",
+            "congress",
+            "kind",
+            "district",
+            "street",
+            "name",
+            "address",
+            "opening_hours",
+            "contact_name",
+            "contact_phone",
+            "deputies",
+            "is_active",
+        ]
+        import_id_fields = ["id"]
+        instance_loader_class = CachedInstanceLoader
+
+    def scope_queryset(self, queryset):
+        scope = self.scope_ids()
+        queryset = queryset.select_related("congress").prefetch_related("deputies")
+        return queryset if scope is None else queryset.filter(congress_id__in=scope)
+
+    def before_import(self, dataset, **kwargs):
+        self.lookups = RosterLookups()
+        self._seen_names = {}
+        self._existing_names = {(c, n): pk for pk, c, n in Station.objects.values_list("pk", "congress_id", "name")}
+        names = set()
+        for value in self.column_values(dataset, "deputies"):
+            names.update(MembersWidget().clean(value))
+        names = {NAME_WITH_ID.match(n).group("name") if NAME_WITH_ID.match(n) else n for n in names}
+        self._deputies = defaultdict(list)
+        for chunk in chunked(names):
+            for deputy in Deputy.objects.filter(name__in=chunk).only("pk", "name", "term_id", "congress_id"):
+                self._deputies[(deputy.term_id, deputy.name)].append(deputy)
+
+    def _deputy(self, term, text: str, errors: RowErrors):
+        match = NAME_WITH_ID.match(text)
+        name, pk = (match.group("name"), int(match.group("id"))) if match else (text, None)
+        found = [d for d in self._deputies[(term.pk, name)] if pk is None or d.pk == pk]
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            errors.add("deputies", _("%(term)s has no deputy named “%(name)s”.") % {"term": term, "name": text})
+        else:
+            errors.add(
+                "deputies",
+                _("Several deputies of %(term)s are named “%(name)s”; add the record ID, e.g. %(example)s.")
+                % {"term": term, "name": name, "example": f"{name}（{found[0].pk}）"},
+            )
+        return None
+
+    def apply_row(self, instance, values, row, errors, *, number, **kwargs):
+        congress, _term = resolve_congress_term(self, self.lookups, values, errors)
+        if congress is not None:
+            instance.congress = congress
+        self.assign(
+            instance,
+            values,
+            ("kind", "district", "street", "name", "address", "opening_hours", "contact_name", "contact_phone"),
+        )
+        if values.get("is_active") is not None:
+            instance.is_active = values["is_active"]
+        if congress is None:
+            return
+        instance._portal_deputies = None
+        if "deputies" in values:
+            term = self.lookups.current_term(congress)
+            if term is None:
+                if values["deputies"]:
+                    errors.add("deputies", _("%(congress)s has no current term.") % {"congress": congress})
+            else:
+                found = [self._deputy(term, name, errors) for name in values["deputies"]]
+                instance._portal_deputies = [d for d in found if d is not None]
+        if values.get("name"):
+            key = (congress.pk, values["name"])
+            if key in self._seen_names:
+                errors.add(
+                    "name",
+                    _("%(name)s is also in row %(row)d of this file.")
+                    % {"name": values["name"], "row": self._seen_names[key]},
+                )
+            self._seen_names.setdefault(key, number)
+            existing = self._existing_names.get(key)
+            if existing is not None and existing != instance.pk:
+                errors.add(
+                    "name",
+                    _("%(congress)s already has a station named “%(name)s” (record %(id)s).")
+                    % {"congress": congress, "name": values["name"], "id": existing},
+                )
+
+    def has_side_effects(self, instance):
+        chosen = getattr(instance, "_portal_deputies", None)
+        if chosen is None or instance.pk is None:
+            return chosen is not None
+        return {d.pk for d in chosen} != set(instance.deputies.values_list("pk", flat=True))
+
+    def save_m2m(self, instance, row, **kwargs):
+        chosen = getattr(instance, "_portal_deputies", None)
+        if chosen is not None and (kwargs.get("using_transactions") or not kwargs.get("dry_run")):
+            instance.deputies.set(chosen)
+
+    def dehydrate_deputies(self, station):
+        return "、".join(d.name for d in station.deputies.all())

@@ -1,0 +1,71 @@
+"""Stations imported from Excel in the admin: preview with per-row errors in Chinese, all or nothing."""
+
+import io
+
+import openpyxl
+import pytest
+
+from liaison.models import Station
+
+pytestmark = pytest.mark.django_db
+
+CITY = "示例市人民代表大会"
+HEADERS = ["人大", "类别", "区", "街道（镇）", "名称", "站点地址", "开放时间", "进站代表"]
+
+
+def xlsx(rows) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _upload(client, content):
+    upload = io.BytesIO(content)
+    upload.name = "stations.xlsx"
+    return client.post("/admin/liaison/station/import/", {"import_file": upload, "format": "0", "resource": "0"})
+
+
+def test_a_row_naming_an_unknown_deputy_is_an_error_and_nothing_is_written(client, staff, deputy):
+    client.force_login(staff)
+    content = xlsx(
+        [
+            HEADERS,
+            [CITY, "代表联络站", "玄武区", "梅园新村街道", "梅园联络站", "示例路1号", "工作日", deputy.mandate.name],
+            [CITY, "代表之家", "玄武区", "新街口街道", "新街口代表之家", "示例路2号", "", "查无此人"],
+        ]
+    )
+    response = _upload(client, content)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="confirm"' not in html
+    assert "没有名为“查无此人”的代表" in html
+    rows = response.context["result"].invalid_rows
+    assert [r.number for r in rows] == [3]
+    assert any("查无此人" in str(m) for m in rows[0].error_dict.get("进站代表", []))
+    assert Station.objects.count() == 0
+
+
+def test_a_good_file_previews_then_imports_with_deputies(client, staff, deputy):
+    client.force_login(staff)
+    content = xlsx(
+        [HEADERS, [CITY, "代表联络站", "玄武区", "梅园新村街道", "梅园联络站", "示例路1号", "", deputy.mandate.name]]
+    )
+    response = _upload(client, content)
+    assert 'name="confirm"' in response.content.decode() and Station.objects.count() == 0
+    confirm = response.context["confirm_form"].initial
+    response = client.post("/admin/liaison/station/process_import/", {**confirm, "confirm": "1"})
+    assert response.status_code == 302
+    station = Station.objects.get()
+    assert station.kind == Station.Kind.STATION and list(station.deputies.all()) == [deputy.mandate]
+
+
+def test_district_staff_may_not_import_into_the_city(client, district_staff):
+    client.force_login(district_staff)
+    content = xlsx([HEADERS, [CITY, "代表联络站", "玄武区", "", "梅园联络站", "示例路1号", "", ""]])
+    response = _upload(client, content)
+    assert "不是您所属的人大" in response.content.decode()
+    assert 'name="confirm"' not in response.content.decode()
+    assert Station.objects.count() == 0
