@@ -43,8 +43,10 @@ from .formats import ImportFileError
 # Up to this many rows the preview shows each row's values; a bigger file shows totals
 # only (a 10,000-row table helps nobody and costs seconds to diff and render).
 PREVIEW_MAX_ROWS = 500
-# SQLite refuses statements with very many parameters: look values up in chunks.
+# SQLite refuses statements with very many parameters: look values up in chunks there.
+# PostgreSQL takes a whole roster's values in one statement.
 LOOKUP_CHUNK = 900
+LOOKUP_CHUNK_POSTGRES = 20_000
 
 
 def is_empty(value) -> bool:
@@ -69,7 +71,11 @@ def in_languages(label) -> set[str]:
     return texts
 
 
-def chunked(values: Iterable, size: int = LOOKUP_CHUNK):
+def chunked(values: Iterable, size: int | None = None):
+    if size is None:
+        from django.db import connection
+
+        size = LOOKUP_CHUNK_POSTGRES if connection.vendor == "postgresql" else LOOKUP_CHUNK
     values = list(values)
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -393,6 +399,7 @@ class PortalResource(resources.ModelResource):
         self._to_read: list[str] = []
         self._ignored_personal: set[str] = set()
         self._seen_ids: dict[int, int] = {}
+        self._max_lengths: dict[str, int | None] = {}
         self._row_skip = False
         self._export_format = None
         self._export_approval = None
@@ -501,9 +508,13 @@ class PortalResource(resources.ModelResource):
             self._ignored_personal = self._present & hidden
         return problems
 
-    def column_values(self, dataset, name) -> list:
+    def column_values(self, dataset, name, rows: list[int] | None = None) -> list:
+        """The cells of a column (of the rows with these indexes, if given)."""
         label = self._labels[name]
-        return dataset[label] if name in self._present and label in (dataset.headers or []) else []
+        if name not in self._present or label not in (dataset.headers or []):
+            return []
+        values = dataset[label]
+        return values if rows is None else [values[i] for i in rows]
 
     # --- import ---
 
@@ -649,11 +660,16 @@ class PortalResource(resources.ModelResource):
             self._seen_ids[pk] = number
 
     def _max_length(self, attribute) -> int | None:
-        try:
-            field = self._meta.model._meta.get_field(attribute)
-        except Exception:
-            return None
-        return None if field.is_relation else getattr(field, "max_length", None)
+        # Asked for every cell of every row: look each field up once.
+        if attribute not in self._max_lengths:
+            try:
+                field = self._meta.model._meta.get_field(attribute)
+            except Exception:
+                limit = None
+            else:
+                limit = None if field.is_relation else getattr(field, "max_length", None)
+            self._max_lengths[attribute] = limit
+        return self._max_lengths[attribute]
 
     @staticmethod
     def _snapshot(instance) -> tuple:
@@ -677,8 +693,15 @@ class PortalResource(resources.ModelResource):
             ) % {"error": exc}
             self.handle_import_error(result, ImportFileError(message), raise_errors)
 
+    # A preview (dry run) of a bulk resource writes nothing: import-export would insert every
+    # row and roll back, which costs as much as the import itself. What the database would
+    # refuse (the per-term uniqueness of mobiles and ID numbers) the resources check in bulk
+    # before the rows are read, and the confirmation checks and writes again.
+
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.create_instances and (using_transactions or not dry_run):
+        if dry_run:
+            self.create_instances.clear()
+        if self.create_instances:
             try:
                 self._guarded(
                     result,
@@ -689,7 +712,9 @@ class PortalResource(resources.ModelResource):
                 self.create_instances.clear()
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.update_instances and (using_transactions or not dry_run):
+        if dry_run:
+            self.update_instances.clear()
+        if self.update_instances:
             fields = self.get_bulk_update_fields()
             try:
                 self._guarded(

@@ -251,7 +251,11 @@ class DeputyResource(PortalResource):
             ):
                 self._db_id_number[(term_id, number)] = (pk, name)
         self._seen_mobile, self._seen_id_number = {}, {}
-        # Accounts that a "create account" row may link to instead of duplicating.
+        # Accounts that a "create account" row may link to instead of duplicating: only the
+        # rows that ask for one need them (one row in ten, say, of a new term's roster).
+        wanted = self._account_rows(dataset)
+        mobiles = column_set(MobileWidget(), self.column_values(dataset, "mobile", rows=wanted))
+        emails = column_set(EmailWidget(), self.column_values(dataset, "email", rows=wanted))
         self._users = {("mobile", m): None for m in mobiles} | {("email", e): None for e in emails}
         for chunk in chunked(mobiles):
             for user in User.objects.filter(mobile__in=chunk):
@@ -261,6 +265,19 @@ class DeputyResource(PortalResource):
                 self._users[("email", user.email)] = user
         self._can_create_accounts = roles.is_staff_member(self.user) and self.user.has_perm("accounts.change_user")
         self._users_to_sync = {}
+
+    def _account_rows(self, dataset) -> list[int]:
+        """Indexes of the rows whose "create account" cell says yes (a bad cell counts: its
+        row is reported later)."""
+        widget, wanted = BoolWidget(), []
+        for index, value in enumerate(self.column_values(dataset, "create_account")):
+            try:
+                if not widget.clean(value):
+                    continue
+            except ValueError:
+                pass
+            wanted.append(index)
+        return wanted
 
     def _user_by(self, field: str, value: str):
         key = (field, value)
