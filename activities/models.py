@@ -160,10 +160,50 @@ class Participation(models.Model):
                 fields=["deputy", "activity_date", "activity_kind", "status"], name="participation_archive_idx"
             ),
             models.Index(fields=["activity", "status"], name="participation_activity_idx"),
+            # The dashboard's SC-meeting coverage asks, per deputy, whether one such row exists.
+            models.Index(
+                fields=["deputy"],
+                condition=Q(activity_kind="sc_meeting", status="attended"),
+                name="participation_sc_attended_idx",
+            ),
         ]
 
     def __str__(self):
         return f"{self.deputy} · {self.activity}"
+
+
+class ParticipationSummary(models.Model):
+    """One deputy's participations in one year (or, in the row of year 0, the whole mandate),
+    counted: what the archive list sorts and filters by.
+
+    Not a second table of counts typed by hand: database triggers on the participation table
+    (migration 0003) change these rows in the same statement as the participations, whichever
+    code writes them (the services, the admin's cascade, a raw import), and
+    ``manage.py rebuild_participation_summaries`` recounts them from the ledger.
+    """
+
+    deputy = models.ForeignKey(
+        Deputy, on_delete=models.CASCADE, related_name="participation_summaries", verbose_name=_("Deputy")
+    )
+    year = models.PositiveSmallIntegerField(_("Year"))
+    participations = models.IntegerField(_("Invited"), default=0)
+    attended = models.IntegerField(_("Attended"), default=0)
+    absent = models.IntegerField(_("Absent"), default=0)
+    excused = models.IntegerField(_("Excused"), default=0)
+    declined = models.IntegerField(_("Declined"), default=0)
+
+    COUNTS = ("participations", "attended", "absent", "excused", "declined")
+    # The row of "year" 0 counts every year of the deputy's mandate: the term's column sorts
+    # by one joined row instead of a sum per deputy.
+    WHOLE_TERM = 0
+
+    class Meta:
+        verbose_name = _("Participation summary")
+        verbose_name_plural = _("Participation summaries")
+        constraints = [models.UniqueConstraint(fields=["deputy", "year"], name="participation_summary_once")]
+
+    def __str__(self):
+        return f"{self.deputy} {self.year}"
 
 
 class DutyReport(models.Model):

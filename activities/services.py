@@ -2,6 +2,11 @@
 
 "Whoever organises records it" (谁组织、谁负责): the person named as recorder on an
 activity (staff or a unit officer) records attendance; staff of the congress may too.
+
+Every write of participations here (invitations, answers, attendance and its corrections,
+an activity moved to another date) also moves the per-(deputy, year) counts the archive list
+sorts by: database triggers do it in the same statement (``activities/summaries.py``), so no
+service adds a query of its own and no other writer can forget it.
 """
 
 import datetime

@@ -1,13 +1,12 @@
 """The performance archive (履职档案): a query over the activity ledger and what each app registers."""
 
-import datetime
-
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts import roles
-from activities.models import Activity, DeputyLetter, Participation
+from activities.models import Activity, DeputyLetter, Participation, ParticipationSummary
 from deputies.models import Deputy
 from deputies.selectors import deputy_list_for_staff
 
@@ -98,10 +97,13 @@ def archive_list_for_staff(
     no_activity: bool = False,
     q: str = "",
     order: str = "name",
-):
-    """Deputies in the staff member's scope with their yearly and term counts, for sorting and filtering.
+) -> "ArchiveRows":
+    """Deputies in the staff member's scope with ``attended_year``, ``attended_term`` and
+    ``absent_year``, filtered, sorted and paged in SQL.
 
-    The counts are one grouped aggregate over the participations (no query per row).
+    The counts come from the per-(deputy, year) summaries (``activities.summaries``), never
+    from the participations: the year's row and the whole term's row are two LEFT JOINs, so
+    a page, a count or a sort by a count is one query whatever the size of the ledger.
     """
     if not roles.is_staff_member(actor):
         raise PermissionDenied
@@ -114,68 +116,56 @@ def archive_list_for_staff(
         qs = qs.filter(is_grassroots=grassroots)
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(employer__contains=q))
-    return ArchiveRows(
-        base=qs, year=year, order=order if order in ARCHIVE_ORDERINGS else "name", no_activity=no_activity
-    )
+    ordering = ARCHIVE_ORDERINGS.get(order, ARCHIVE_ORDERINGS["name"])
+    full = _with_counts(qs, year=year, fields=COUNT_FIELDS)
+    # The narrow rows that are sorted, cut and counted join only the summary rows they need.
+    needed = {f.lstrip("-") for f in ordering} & set(COUNT_FIELDS) | ({"attended_year"} if no_activity else set())
+    narrow = _with_counts(qs.select_related(None), year=year, fields=needed)
+    if no_activity:
+        full, narrow = full.filter(attended_year=0), narrow.filter(attended_year=0)
+    return ArchiveRows(full=full.order_by(*ordering), narrow=narrow.order_by(*ordering))
 
 
 COUNT_FIELDS = ("attended_year", "attended_term", "absent_year")
 
 
-class ArchiveRows:
-    """The staff list as a sequence a Paginator can page: ``count()`` and slices of deputies
-    carrying ``attended_year``, ``attended_term`` and ``absent_year``.
+def _with_counts(qs: QuerySet[Deputy], *, year: int, fields) -> QuerySet[Deputy]:
+    """``qs`` with the named counts, each from one LEFT JOIN of a summary row: the year's, or for
+    the term the row of year 0 (a deputy's participations all belong to their mandate)."""
+    joins, counts = {}, {}
+    if {"attended_year", "absent_year"} & set(fields):
+        joins["summary_year"] = FilteredRelation(
+            "participation_summaries", condition=Q(participation_summaries__year=year)
+        )
+    if "attended_term" in fields:
+        joins["summary_term"] = FilteredRelation(
+            "participation_summaries", condition=Q(participation_summaries__year=ParticipationSummary.WHOLE_TERM)
+        )
+    for field, source in [
+        ("attended_year", "summary_year__attended"),
+        ("absent_year", "summary_year__absent"),
+        ("attended_term", "summary_term__attended"),
+    ]:
+        if field in fields:
+            counts[field] = Coalesce(F(source), 0)
+    return qs.annotate(**joins).annotate(**counts) if joins else qs
 
-    Counting is one GROUP BY deputy over the narrow participation index, never a join of
-    a million participation rows with the deputies' columns (measured: ~1.3 s for that
-    join at 10,000 deputies × 1,000,000 participations). Sorted by name, only the page's
-    deputies are counted; sorted or filtered by a count, all are counted once and sorted
-    here.
+
+class ArchiveRows:
+    """The staff list as a sequence a Paginator can page: ``count()``, and slices of deputies
+    carrying ``attended_year``, ``attended_term`` and ``absent_year``; one query each.
+
+    A slice is ordered and cut on the narrow rows (ids, names and only the summary rows the
+    order or filter needs), and only its deputies are then read with their congress, term,
+    unit, account and counts, so the sort never carries 10,000 wide rows (measured: ~30 ms of
+    the page at that size).
     """
 
-    def __init__(self, *, base, year: int, order: str, no_activity: bool):
-        self.base, self.year, self.order, self.no_activity = base, year, order, no_activity
-        self._ids: list[int] | None = None
-        self._counts: dict[int, dict] | None = None
-
-    def _count_rows(self, deputy_ids=None) -> dict[int, dict]:
-        start, end = datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
-        in_year = Q(activity_date__range=(start, end))
-        qs = Participation.objects.filter(deputy_id__in=self.base.values("pk") if deputy_ids is None else deputy_ids)
-        rows = (
-            qs.order_by()
-            .values("deputy_id")
-            .annotate(
-                attended_year=Count("deputy_id", filter=in_year & Q(status=P.ATTENDED)),
-                attended_term=Count("deputy_id", filter=Q(status=P.ATTENDED)),
-                absent_year=Count("deputy_id", filter=in_year & Q(status=P.ABSENT)),
-            )
-        )
-        return {row.pop("deputy_id"): row for row in rows}
-
-    def _sorted_in_python(self) -> bool:
-        return self.no_activity or self.order.lstrip("-") in COUNT_FIELDS
-
-    def _all_ids(self) -> list[int]:
-        if self._ids is None:
-            self._counts = self._count_rows()
-            zero = dict.fromkeys(COUNT_FIELDS, 0)
-            rows = list(self.base.values_list("pk", "name", "electoral_unit__order", "electoral_unit__name"))
-            if self.no_activity:
-                rows = [r for r in rows if self._counts.get(r[0], zero)["attended_year"] == 0]
-            field = self.order.lstrip("-")
-            if field in COUNT_FIELDS:
-                sign = -1 if self.order.startswith("-") else 1
-                rows.sort(key=lambda r: (sign * self._counts.get(r[0], zero)[field], r[1], r[0]))
-            elif self.order == "electoral_unit":
-                rows.sort(key=lambda r: (r[2], r[3] or "", r[1], r[0]))
-            else:
-                rows.sort(key=lambda r: (r[1], r[0]), reverse=self.order == "-name")
-            self._ids = [r[0] for r in rows]
-        return self._ids
+    def __init__(self, *, full: QuerySet[Deputy], narrow: QuerySet[Deputy]):
+        self.full, self.narrow = full, narrow
 
     def count(self) -> int:
-        return len(self._all_ids()) if self._sorted_in_python() else self.base.count()
+        return self.narrow.count()
 
     def __len__(self) -> int:
         return self.count()
@@ -183,34 +173,15 @@ class ArchiveRows:
     def __getitem__(self, index):
         if isinstance(index, int):
             return self[index : index + 1][0]
-        if self._sorted_in_python():
-            ids = self._all_ids()[index]
-            by_id = self.base.in_bulk(ids)
-            deputies = [by_id[pk] for pk in ids if pk in by_id]
-            counts = self._counts
-        else:
-            deputies = list(self.base.order_by(*ARCHIVE_ORDERINGS[self.order])[index])
-            counts = self._count_rows([d.pk for d in deputies])
-        zero = dict.fromkeys(COUNT_FIELDS, 0)
-        for deputy in deputies:
-            for key, value in counts.get(deputy.pk, zero).items():
-                setattr(deputy, key, value)
-        return deputies
+        return list(self.full.filter(pk__in=self.narrow.values("pk")[index]))
 
     def get(self, *, pk: int) -> Deputy:
         """One deputy of the list with their counts (Deputy.DoesNotExist if not in it)."""
-        deputy = self.base.get(pk=pk)
-        if self.no_activity and self._count_rows([pk]).get(pk, {}).get("attended_year", 0):
-            raise Deputy.DoesNotExist
-        for key, value in self._count_rows([pk]).get(pk, dict.fromkeys(COUNT_FIELDS, 0)).items():
-            setattr(deputy, key, value)
-        return deputy
+        return self.full.get(pk=pk)
 
     def iterator(self, chunk_size: int = 1000):
         """Every row in order, fetched in chunks so that an export's memory stays flat."""
-        total = self.count()
-        for offset in range(0, total, chunk_size):
-            yield from self[offset : offset + chunk_size]
+        yield from self.full.iterator(chunk_size=chunk_size)
 
     def __iter__(self):
         return self.iterator()
