@@ -16,7 +16,7 @@ from portal.selectors import staff_dashboard
 from tests import factories
 from tests.conftest import with_totp
 
-PUBLIC = ["portal:home", "proposals:list"]
+PUBLIC = ["portal:home", "proposals:list", "liaison:stations"]
 SIGNED_IN = [*PUBLIC, "portal:portal_home"]
 # The header's links by role, in the order the header shows them (the order of the old hand-written header).
 EXPECTED = {
@@ -26,6 +26,7 @@ EXPECTED = {
         *SIGNED_IN,
         "proposals_portal:list",
         "activities:my_activities",
+        "liaison_portal:duties",
         "archive:my_archive",
         "notifications:inbox",
     ],
@@ -33,6 +34,7 @@ EXPECTED = {
     "staff": [
         *SIGNED_IN,
         "proposals_office:list",
+        "liaison_office:opinions",
         "archive:archive_list",
         "activities:my_recording",
         "notifications:inbox",
@@ -170,6 +172,9 @@ def test_a_registered_panel_shows_on_the_admin_index_for_staff(staff_client, sta
         "attendance_open",
         "letters_overdue",
         "open_vacancies",
+        "opinions_held",
+        "opinions_unassigned",
+        "opinions_overdue",
     ]
     assert extra_panel == [(staff, timezone.localdate())]
 
@@ -214,9 +219,10 @@ def test_district_staff_count_only_their_congress(client, staff, district_staff,
 @pytest.mark.django_db
 def test_the_dashboard_costs_one_query_per_figure_group(staff, extra_panel, django_assert_num_queries):
     staff_dashboard(actor=staff)  # the staff member's congress scope is cached on the user
-    # suggestions to review, the assignments' aggregate, activities, letters, SC coverage, vacancies;
-    # the test panel queries nothing.
-    with django_assert_num_queries(6):
+    # suggestions to review, the assignments' aggregate, activities, letters, SC coverage, vacancies,
+    # the public's opinions (the working days behind "overdue", and one aggregate); the test panel
+    # queries nothing.
+    with django_assert_num_queries(8):
         staff_dashboard(actor=staff)
 
 
