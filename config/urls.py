@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
-from portal.views import favicon, healthz
+from portal.views import admin_login, favicon, healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -10,7 +9,7 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin logs in through allauth too, so rate limits and TOTP apply.
-    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
@@ -26,3 +25,7 @@ urlpatterns = [
     path("", include("liaison.urls.public")),
     path("", include("portal.urls")),
 ]
+
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"

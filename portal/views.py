@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from accounts import roles
@@ -60,3 +61,15 @@ def favicon(request):
     from django.templatetags.static import static
 
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+def admin_login(request):
+    """The admin logs in through allauth (rate limits, lockout, TOTP). Someone already logged
+    in who is not staff would be sent round admin → login → admin for ever: tell them instead."""
+    if request.user.is_authenticated and not request.user.is_staff:
+        from .errors import permission_denied
+
+        return permission_denied(request)
+    target = reverse("account_login")
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{target}?{query}" if query else target)
