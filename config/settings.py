@@ -395,6 +395,11 @@ PROPOSALS_REASSIGN_WORKDAYS = env_int("PROPOSALS_REASSIGN_WORKDAYS", 7)
 PROPOSALS_REHANDLE_MONTHS = env_int("PROPOSALS_REHANDLE_MONTHS", 1)
 PROPOSALS_RATING_REMINDER_DAYS = env_int("PROPOSALS_RATING_REMINDER_DAYS", 7)
 PROPOSALS_PUBLIC_STATS_CACHE_SECONDS = env_int("PROPOSALS_PUBLIC_STATS_CACHE_SECONDS", 600)
+# Whole anonymous public pages are cached this long (proposals/cache.py; any change to a public
+# item empties them at once); the list's filter choices this long. 0: off (the tests' default,
+# since their builders write rows without the services).
+PROPOSALS_PUBLIC_PAGE_CACHE_SECONDS = env_int("PROPOSALS_PUBLIC_PAGE_CACHE_SECONDS", 0 if TESTING else 300)
+PROPOSALS_PUBLIC_CHOICES_CACHE_SECONDS = env_int("PROPOSALS_PUBLIC_CHOICES_CACHE_SECONDS", 0 if TESTING else 60)
 
 # Liaison stations: the public opinion form (liaison/services.py). Unset words: the built-in list.
 if env("LIAISON_SENSITIVE_WORDS"):
@@ -402,6 +407,9 @@ if env("LIAISON_SENSITIVE_WORDS"):
 LIAISON_OPINION_ANSWER_WORKDAYS = env_int("LIAISON_OPINION_ANSWER_WORKDAYS", 5)
 LIAISON_OPINION_RATE_COUNT = env_int("LIAISON_OPINION_RATE_COUNT", 5)
 LIAISON_OPINION_RATE_SECONDS = env_int("LIAISON_OPINION_RATE_SECONDS", 3600)
+# An SC member's assigned deputy with no contact for this many months shows on their page and
+# brings a reminder.
+LIAISON_CONTACT_MONTHS = env_int("LIAISON_CONTACT_MONTHS", 6)
 PROPOSALS_ATTACHMENT_MAX_BYTES = env_int("PROPOSALS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Any uploaded Word file: at most this many members and this much data once unpacked.
 UPLOAD_MAX_MEMBERS = env_int("UPLOAD_MAX_MEMBERS", 2000)

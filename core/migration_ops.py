@@ -30,8 +30,6 @@ def encrypt_columns(app_label: str, model_name: str, fields: list[str]):
         with schema_editor.connection.cursor() as cursor:
             for obj in model._base_manager.using(schema_editor.connection.alias).only("pk", *fields).iterator():
                 sets = ", ".join(f"{schema_editor.quote_name(model._meta.get_field(f).column)} = %s" for f in fields)
-                cursor.execute(
-                    f"UPDATE {table} SET {sets} WHERE id = %s", [*(getattr(obj, f) for f in fields), obj.pk]
-                )
+                cursor.execute(f"UPDATE {table} SET {sets} WHERE id = %s", [*(getattr(obj, f) for f in fields), obj.pk])
 
     return migrations.RunPython(forward, backward, elidable=False)

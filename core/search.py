@@ -1,8 +1,8 @@
 """Chinese search: jieba segments text into words so that two-character words match.
 
-The segmented text is stored in ``Suggestion.search_text``. On PostgreSQL it is
-indexed with a GIN index on ``to_tsvector('simple', search_text)`` and queried with
-the same segmentation; on SQLite each query word must occur in the text.
+The segmented text is stored in ``Suggestion.search_text``. On PostgreSQL its vector
+``to_tsvector('simple', search_text)`` is a stored generated column with a GIN index, queried
+with the same segmentation; on SQLite each query word must occur in the text.
 """
 
 import logging

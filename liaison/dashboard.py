@@ -36,3 +36,38 @@ def opinions_panel(actor, today) -> Panel:
             ),
         ]
     )
+
+
+@dashboard_panels.register("liaison.coverage", order=31)
+def coverage_panel(actor, today) -> Panel | None:
+    """The two coverage shares of the staff member's own congress, this term (work plan items 1
+    and 2), in one query; each links to the coverage page with the list of who is missing."""
+    from .selectors import contacts
+
+    congress_id = getattr(actor, "congress_id", None)
+    if congress_id is None:
+        return None
+    counts = contacts.coverage_counts(congress_id=congress_id)
+    page = reverse("liaison_office:coverage") + f"?congress={congress_id}"
+    total = counts["total"]
+    return Panel(
+        figures=[
+            Figure(
+                "coverage_leader_visits_percent",
+                _("Grassroots deputies visited by a leader this term, per cent"),
+                contacts.percent(counts["visited"], total),
+                f"{page}&list=visits",
+            ),
+            Figure(
+                "coverage_sc_meetings_percent",
+                _("Grassroots deputies who attended an SC meeting this term, per cent"),
+                contacts.percent(counts["attended"], total),
+                f"{page}&list=meetings",
+            ),
+        ],
+        values={
+            "coverage_grassroots_total": total,
+            "coverage_leader_visits": counts["visited"],
+            "coverage_sc_meetings": counts["attended"],
+        },
+    )

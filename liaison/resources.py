@@ -1,4 +1,4 @@
-"""Import/export of liaison stations (admin, with preview and row errors).
+"""Import/export of liaison stations and of contact assignments (admin, with preview and row errors).
 
 A row names the station's congress and its attached deputies by name (separated by 、 or
 commas), resolved among the deputies of that congress's current term; a name that matches
@@ -7,6 +7,7 @@ no deputy, or several, is an error of its row. Lookups are loaded once, before t
 
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.fields import Field
@@ -20,12 +21,14 @@ from dataio.importing import (
     RefWidget,
     RowErrors,
     TextWidget,
+    cell_text,
     chunked,
 )
-from deputies.models import Congress, Deputy
+from deputies.models import Congress, Deputy, StandingCommitteeMember
 from deputies.resources import NAME_WITH_ID, MembersWidget, RosterLookups, resolve_congress_term
 
-from .models import Station
+from . import services_contacts
+from .models import ContactAssignment, Station
 
 
 class StationResource(PortalResource):
@@ -149,3 +152,102 @@ class StationResource(PortalResource):
 
     def dehydrate_deputies(self, station):
         return "、".join(d.name for d in station.deputies.all())
+
+
+class ContactAssignmentResource(PortalResource):
+    """One row per assignment: the congress, the SC member and the deputy, both by name (a
+    name shared by several takes the record ID in brackets, e.g. 张三（12）), resolved in the
+    congress's current term. Rows only add assignments; an existing pair is an error of its row."""
+
+    id = Field(attribute="id", column_name=gettext_lazy("Record ID"), widget=IdWidget(), readonly=True)
+    congress = Field(attribute="congress", column_name=gettext_lazy("Congress"), widget=TextWidget())
+    member = Field(attribute="member", column_name=gettext_lazy("Standing committee member"), widget=TextWidget())
+    deputy = Field(attribute="deputy", column_name=gettext_lazy("Deputy"), widget=TextWidget())
+
+    required_fields = ("congress", "member", "deputy")
+
+    class Meta:
+        model = ContactAssignment
+        fields = ["id", "congress", "member", "deputy"]
+        import_id_fields = ["id"]
+        instance_loader_class = CachedInstanceLoader
+
+    def scope_queryset(self, queryset):
+        scope = self.scope_ids()
+        queryset = queryset.select_related("member__term__congress", "member__deputy", "deputy")
+        return queryset if scope is None else queryset.filter(member__term__congress_id__in=scope)
+
+    def before_import(self, dataset, **kwargs):
+        self.lookups = RosterLookups()
+        self._seen = {}
+        names = set()
+        for column in ("member", "deputy"):
+            for value in self.column_values(dataset, column):
+                text = cell_text(value)
+                match = NAME_WITH_ID.match(text)
+                names.add(match.group("name") if match else text)
+        self._deputies = defaultdict(list)
+        self._seats = defaultdict(list)
+        for chunk in chunked(names):
+            for deputy in Deputy.objects.filter(name__in=chunk).only("pk", "name", "term_id", "congress_id", "status"):
+                self._deputies[(deputy.term_id, deputy.name)].append(deputy)
+            seats = StandingCommitteeMember.objects.filter(
+                deputy__name__in=chunk, end_date__isnull=True, term__is_current=True
+            ).select_related("deputy", "term")
+            for seat in seats:
+                self._seats[(seat.term_id, seat.deputy.name)].append(seat)
+        self._existing = set(ContactAssignment.objects.values_list("member_id", "deputy_id"))
+
+    def _find(self, table, term, text, errors, column, key=lambda x: x.pk):
+        match = NAME_WITH_ID.match(text)
+        name, pk = (match.group("name"), int(match.group("id"))) if match else (text, None)
+        found = [x for x in table[(term.pk, name)] if pk is None or key(x) == pk]
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            message = (
+                _("%(term)s has no current standing-committee member named “%(name)s”.")
+                if column == "member"
+                else _("%(term)s has no deputy named “%(name)s”.")
+            )
+            errors.add(column, message % {"term": term, "name": text})
+        else:
+            errors.add(
+                column,
+                _("Several deputies of %(term)s are named “%(name)s”; add the record ID, e.g. %(example)s.")
+                % {"term": term, "name": name, "example": f"{name}（{key(found[0])}）"},
+            )
+        return None
+
+    def apply_row(self, instance, values, row, errors, *, number, **kwargs):
+        congress, _term = resolve_congress_term(self, self.lookups, values, errors)
+        if congress is None:
+            return
+        term = self.lookups.current_term(congress)
+        if term is None:
+            errors.add("congress", _("%(congress)s has no current term.") % {"congress": congress})
+            return
+        member = self._find(self._seats, term, values.get("member", ""), errors, "member", key=lambda s: s.deputy_id)
+        deputy = self._find(self._deputies, term, values.get("deputy", ""), errors, "deputy")
+        if member is None or deputy is None:
+            return
+        instance.member, instance.deputy = member, deputy
+        key = (member.pk, deputy.pk)
+        if key in self._seen:
+            errors.add("deputy", _("This pair is also in row %(row)d of this file.") % {"row": self._seen[key]})
+            return
+        self._seen[key] = number
+        try:
+            services_contacts.assignment_check(instance)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.add(name if name in ("member", "deputy") else None, messages)
+
+    def dehydrate_congress(self, assignment):
+        return assignment.member.term.congress.name
+
+    def dehydrate_member(self, assignment):
+        return assignment.member.deputy.name
+
+    def dehydrate_deputy(self, assignment):
+        return assignment.deputy.name

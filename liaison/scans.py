@@ -98,3 +98,76 @@ def opinion_reminders(now) -> int:
             )
             sent += created is not None
     return sent
+
+
+@register_scan("liaison.contact_reminders")
+def contact_reminders(now) -> int:
+    """An SC member is told about each assigned deputy with no contact for LIAISON_CONTACT_MONTHS
+    months; the key carries the last contact's date, so a new contact that lapses again is
+    reminded afresh, and an unchanged lapse never twice."""
+    from django.db.models import OuterRef, Q, Subquery
+
+    from .models import ContactAssignment, ContactRecord
+    from .selectors.contacts import stale_cutoff
+    from .services_contacts import contact_months
+
+    cutoff = stale_cutoff(_today(now))
+    last = (
+        ContactRecord.objects.filter(member=OuterRef("member"), deputy=OuterRef("deputy"))
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    due = (
+        ContactAssignment.objects.filter(
+            member__end_date__isnull=True, member__term__is_current=True, member__deputy__user__isnull=False
+        )
+        .annotate(last_contact=Subquery(last))
+        .filter(Q(last_contact__isnull=True) | Q(last_contact__lt=cutoff))
+        .filter(created_at__date__lt=cutoff)
+        .select_related("member__deputy__user", "deputy")
+    )
+    sent = 0
+    for assignment in due:
+        stamp = f"{assignment.last_contact:%Y%m%d}" if assignment.last_contact else "never"
+        created = notify(
+            assignment.member.deputy.user,
+            key=f"liaison:contact:{assignment.pk}:{stamp}:due",
+            title=_("Time to get in touch with %(name)s") % {"name": assignment.deputy.name},
+            body=_("No contact recorded for %(n)d months.") % {"n": contact_months()},
+            url="/portal/liaison/contacts/",
+        )
+        sent += created is not None
+    return sent
+
+
+# Days before a consultation closes when the deputies who have not commented are reminded.
+CONSULTATION_REMINDER_DAYS = 3
+
+
+@register_scan("liaison.consultation_closing")
+def consultation_closing(now) -> int:
+    """Three days before a published draft closes, each consulted deputy with an account who has
+    not commented is reminded, once (the key names the consultation and its closing day)."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import Consultation, ConsultationComment
+    from .services_consultations import deputies_consulted
+
+    day = _today(now) + datetime.timedelta(days=CONSULTATION_REMINDER_DAYS)
+    sent = 0
+    for consultation in Consultation.objects.filter(published_at__isnull=False, closes_on=day).select_related(
+        "committee"
+    ):
+        commented = ConsultationComment.objects.filter(consultation=consultation, deputy=OuterRef("pk"))
+        waiting = deputies_consulted(consultation).exclude(user=None).exclude(Exists(commented)).select_related("user")
+        for deputy in waiting:
+            created = notify(
+                deputy.user,
+                key=f"liaison:consultation:{consultation.pk}:{consultation.closes_on:%Y%m%d}:closing",
+                title=_("Comments close on %(date)s: %(title)s")
+                % {"date": consultation.closes_on, "title": consultation.title},
+                body=_("Your comments on the draft are asked for."),
+                url=f"/portal/liaison/consultations/{consultation.pk}/",
+            )
+            sent += created is not None
+    return sent

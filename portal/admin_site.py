@@ -21,6 +21,15 @@ class PortalAdminSite(AdminSite):
             extra["dashboard"] = staff_dashboard(actor=request.user)
         return super().index(request, extra_context=extra)
 
+    def get_app_list(self, request, app_label=None):
+        """The index asks for the app list twice (its body and the navigation sidebar's
+        context), each time checking every model's permissions: built once per request."""
+        if app_label is not None:
+            return super().get_app_list(request, app_label)
+        if not hasattr(request, "_portal_app_list"):
+            request._portal_app_list = super().get_app_list(request)
+        return request._portal_app_list
+
     def get_log_entries(self, request):
         """The index's "recent actions": only entries about rows the user can still see in
         this admin, so a district office never reads another congress's rows there (the
@@ -35,13 +44,18 @@ class PortalAdminSite(AdminSite):
             return entries
 
         def visible_entries():
+            # The index lists the user's own entries (``get_admin_log … for_user user``): only
+            # the models those entries are about need their rows checked, not every registered one.
+            own = entries.filter(user=request.user)
+            used = set(own.order_by().values_list("content_type_id", flat=True).distinct())
             visible = Q(pk__in=[])
             for model, model_admin in self._registry.items():
-                if not model_admin.has_view_or_change_permission(request):
+                content_type = ContentType.objects.get_for_model(model)
+                if content_type.pk not in used or not model_admin.has_view_or_change_permission(request):
                     continue
                 pks = model_admin.get_queryset(request).order_by().values(text_pk=Cast("pk", CharField()))
-                visible |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=pks)
-            return entries.filter(visible)
+                visible |= Q(content_type=content_type, object_id__in=pks)
+            return own.filter(visible)
 
         # Every admin page asks for the entries; only the index reads them.
         return SimpleLazyObject(visible_entries)

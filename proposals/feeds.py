@@ -7,11 +7,16 @@ from django.utils.translation import gettext as _
 
 from core.text import render_body
 
+from .cache import serve
 from .selectors.public import latest_public_replies
 
 
 class PublishedRepliesFeed(Feed):
     feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        # From the page cache for anonymous readers (proposals.cache), like the other public pages.
+        return serve(request, lambda: super(PublishedRepliesFeed, self).__call__(request, *args, **kwargs))
 
     def title(self):
         return _("Replies to deputies' suggestions")

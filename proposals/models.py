@@ -139,8 +139,10 @@ class Suggestion(models.Model):
     )
     published = models.BooleanField(_("Published"), default=False, db_index=True)
     published_at = models.DateTimeField(_("Published at"), null=True, blank=True, db_index=True)
-    # Jieba-segmented text of title, body and replies, for full-text search (PostgreSQL
-    # indexes it with a GIN index; SQLite falls back to substring search).
+    # Jieba-segmented text of title, body and replies, for full-text search. On PostgreSQL the
+    # table also has ``search_vector``, generated from it (to_tsvector('simple', search_text)),
+    # stored and GIN-indexed (migration 0006; not a model field, so no other query loads it);
+    # SQLite falls back to substring search.
     search_text = models.TextField(_("Search text"), blank=True, editable=False)
 
     class Meta:
@@ -157,6 +159,12 @@ class Suggestion(models.Model):
         indexes = [
             models.Index(fields=["published", "-published_at"], name="suggestion_public_idx"),
             models.Index(fields=["congress", "status"], name="suggestion_status_idx"),
+            # The office list, newest first, walked in order (its scope read from the index).
+            models.Index(
+                fields=["-submitted_at", "-id", "congress"],
+                condition=~Q(status="draft") | Q(entered_by_staff=True),
+                name="suggestion_office_order_idx",
+            ),
         ]
 
     def __str__(self):
@@ -316,7 +324,16 @@ class Assignment(models.Model):
                 fields=["suggestion", "unit"], condition=~Q(status="withdrawn"), name="assignment_once_per_unit"
             ),
         ]
-        indexes = [models.Index(fields=["unit", "status", "deadline"], name="assignment_unit_idx")]
+        indexes = [
+            models.Index(fields=["unit", "status", "deadline"], name="assignment_unit_idx"),
+            # Assignments owing a reply, by deadline: the dashboard's overdue count and the
+            # reminder scan read only these (a small part of the table once the year is handled).
+            models.Index(
+                fields=["deadline", "suggestion"],
+                condition=Q(status__in=["assigned", "rehandling"]),
+                name="assignment_open_deadline_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.suggestion} → {self.unit}"

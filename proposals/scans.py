@@ -1,8 +1,11 @@
 """Reminder scans for suggestions (registered with notifications; run by beat every few minutes).
 
-Each reminder is found by querying the database and sent with ``notify`` under a key
-naming its reason, so the unique (user, key) constraint makes it once-only however often
-the scan runs, and a lost queue message is caught by the next scan.
+Each reminder is found by querying the database under a key naming its reason. The query
+computes the keys and leaves out those already sent (NOT EXISTS on the unique (user, key)
+index); the rest are inserted in batches by ``notify_each``, where the same constraint skips
+whatever a concurrent scan inserted first. So a reminder goes out once however often, or in
+how many workers at once, the scan runs, a repeat pass costs one read, and a lost queue
+message is caught by the next scan (the delivery scan).
 
 Sent here:
 - units: 15 and 3 days before the reply deadline, overdue (then weekly), the last working
@@ -18,15 +21,15 @@ its reminders afresh.
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Case, CharField, Exists, F, Func, OuterRef, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
 from notifications.models import Notification
 from notifications.registry import register_digest_section, register_scan
-from notifications.services import notify
+from notifications.services import Message, notify_each
 
 from .models import Assignment, Commitment, Rating, Reply, Suggestion
 from .workflow import HANDLING
@@ -49,130 +52,177 @@ def _today(now) -> datetime.date:
     return timezone.localtime(now).date()
 
 
-def _officers():
-    return Prefetch(
-        "unit__officers", queryset=get_user_model().objects.filter(is_active=True), to_attr="active_officers"
+# --- Reminder keys written in SQL ---------------------------------------------------------------
+# Each scan computes every reminder's key in its query and keeps only the (user, key) pairs
+# not sent yet (NOT EXISTS on the unique (user, key) index), so a repeat pass reads what is due
+# and inserts nothing, instead of trying each reminder and failing on the constraint.
+
+
+class _Yyyymmdd(Func):
+    """A date as ``20260602`` (the stamp in the keys), on PostgreSQL and SQLite."""
+
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return Func(*self.source_expressions, Value("YYYYMMDD"), function="TO_CHAR").as_sql(compiler, connection)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return Func(Value("%Y%m%d"), *self.source_expressions, function="STRFTIME").as_sql(compiler, connection)
+
+
+class _WeeksOverdue(Func):
+    """``(today - deadline - 1) // 7`` in whole days: 0 in the first week after the deadline."""
+
+    output_field = CharField()
+
+    def __init__(self, deadline, today: datetime.date):
+        super().__init__(deadline, Value(today))
+
+    def as_postgresql(self, compiler, connection, **extra):
+        (deadline, d_params), (today, t_params) = (compiler.compile(e) for e in self.source_expressions)
+        return f"CAST(((CAST({today} AS date) - {deadline}) - 1) / 7 AS varchar)", (*t_params, *d_params)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        (deadline, d_params), (today, t_params) = (compiler.compile(e) for e in self.source_expressions)
+        days = f"CAST(JULIANDAY({today}) - JULIANDAY({deadline}) AS INTEGER)"
+        return f"CAST(({days} - 1) / 7 AS TEXT)", (*t_params, *d_params)
+
+
+def _text(*parts):
+    return Concat(*(Value(p) if isinstance(p, str) else p for p in parts), output_field=CharField())
+
+
+def _unsent(qs, *, user: str, key):
+    """``qs`` with ``reminder_key`` and ``recipient_id`` annotated, without the pairs already notified."""
+    return qs.annotate(recipient_id=F(user), reminder_key=key).filter(
+        ~Exists(Notification.objects.filter(user_id=OuterRef("recipient_id"), key=OuterRef("reminder_key")))
     )
 
 
-def _send_once(pending: list[tuple], sent: int = 0) -> int:
-    """Send (user, key, title, body, url) unless the key already exists for the user.
-
-    One query finds the keys already sent, so a re-run does not try thousands of inserts;
-    the unique constraint behind ``notify`` still decides when two scans race.
-    """
-    if not pending:
-        return sent
-    existing = set(
-        Notification.objects.filter(
-            user_id__in={user.pk for user, *_rest in pending}, key__in={key for _user, key, *_rest in pending}
-        ).values_list("user_id", "key")
-    )
-    for user, key, title, body, url in pending:
-        if (user.pk, key) in existing:
-            continue
-        if notify(user, key=key, title=title, body=body, url=url):
-            sent += 1
-    return sent
+def _officers_of(path: str) -> dict:
+    """Filter to the active officers of the unit at ``path``: one row per (item, officer)."""
+    return {f"{path}__officers__is_active": True}
 
 
-def _unit_url(assignment) -> str:
-    return f"/unit/assignments/{assignment.pk}/"
+def _unit_url(assignment_id) -> str:
+    return f"/unit/assignments/{assignment_id}/"
 
 
 @register_scan("proposals.reply_deadlines")
 def reply_deadlines(now) -> int:
     """15 and 3 days before the deadline; the day after it, then every 7 days while no reply comes."""
     today = _today(now)
-    first = max(DEADLINE_REMINDER_DAYS)
-    due = (
+    first, last = max(DEADLINE_REMINDER_DAYS), min(DEADLINE_REMINDER_DAYS)
+    # The narrowest window that has begun: 3 days if it has, else 15; past the deadline, the week.
+    window = Case(
+        When(deadline__gt=today + datetime.timedelta(days=last), then=Value(f"due-{first}d")),
+        When(deadline__gte=today, then=Value(f"due-{last}d")),
+        default=_text("overdue-w", _WeeksOverdue(F("deadline"), today)),
+        output_field=CharField(),
+    )
+    key = _text("assignment:", Cast("pk", CharField()), ":deadline-", _Yyyymmdd("deadline"), ":", window)
+    due = _unsent(
         Assignment.objects.filter(
             status__in=UNIT_OWES_REPLY,
             suggestion__status__in=HANDLING,
             deadline__lte=today + datetime.timedelta(days=first),
-        )
-        .select_related("suggestion", "unit")
-        .prefetch_related(_officers())
-        .order_by("deadline", "pk")
+            **_officers_of("unit"),
+        ),
+        user="unit__officers__id",
+        key=key,
     )
-    pending = []
-    for assignment in due.iterator(chunk_size=500):
-        deadline = assignment.deadline
+    rows = list(
+        due.annotate(email=F("unit__officers__email"))
+        .order_by("deadline", "pk", "recipient_id")
+        .values_list("pk", "deadline", "suggestion__title", "recipient_id", "email", "reminder_key")
+    )
+    # Translated once for the scan, not once per reminder.
+    due_title, due_body = (
+        _("Reply due in %(days)d days (%(date)s): %(title)s"),
+        _("Please reply to the deputy by %(date)s."),
+    )
+    overdue_title = _("Reply overdue since %(date)s: %(title)s")
+    overdue_body = _("The reply was due on %(date)s (%(days)d days ago). Please reply as soon as possible.")
+    messages = []
+    for pk, deadline, title, user_id, email, reminder_key in rows:
         days_left = (deadline - today).days
-        stamp = f"{deadline:%Y%m%d}"
-        title_args = {"title": assignment.suggestion.title, "date": deadline}
+        args = {"title": title, "date": deadline, "days": abs(days_left)}
         if days_left >= 0:
-            # The narrowest window that has begun: 3 days if it has, else 15.
-            window = min(d for d in DEADLINE_REMINDER_DAYS if days_left <= d)
-            key = f"assignment:{assignment.pk}:deadline-{stamp}:due-{window}d"
-            title = _("Reply due in %(days)d days (%(date)s): %(title)s") % {**title_args, "days": days_left}
-            body = _("Please reply to the deputy by %(date)s.") % title_args
+            subject, body = due_title % args, due_body % args
         else:
-            week = (-days_left - 1) // 7
-            key = f"assignment:{assignment.pk}:deadline-{stamp}:overdue-w{week}"
-            title = _("Reply overdue since %(date)s: %(title)s") % title_args
-            body = _("The reply was due on %(date)s (%(days)d days ago). Please reply as soon as possible.") % {
-                **title_args,
-                "days": -days_left,
-            }
-        for officer in assignment.unit.active_officers:
-            pending.append((officer, key, title, body, _unit_url(assignment)))
-    return _send_once(pending)
+            subject, body = overdue_title % args, overdue_body % args
+        messages.append(Message(user_id, reminder_key, subject, body, _unit_url(pk), email=bool(email)))
+    return len(notify_each(messages))
 
 
 @register_scan("proposals.reassign_window")
 def reassign_window_closing(now) -> int:
     """On the window's last working day, units that have not replied may still ask for re-assignment."""
     today = _today(now)
-    closing = (
-        Assignment.objects.filter(status=A.ASSIGNED, reassign_window_ends=today, suggestion__status__in=HANDLING)
-        .select_related("suggestion", "unit")
-        .prefetch_related(_officers())
+    closing = _unsent(
+        Assignment.objects.filter(
+            status=A.ASSIGNED, reassign_window_ends=today, suggestion__status__in=HANDLING, **_officers_of("unit")
+        ),
+        user="unit__officers__id",
+        key=_text("assignment:", Cast("pk", CharField()), ":reassign-window-closing"),
     )
-    pending = []
-    for assignment in closing:
-        title = _("Last day to ask for re-assignment: %(title)s") % {"title": assignment.suggestion.title}
-        body = _("If this suggestion is not for your unit, ask for re-assignment today, with the reason.")
-        for officer in assignment.unit.active_officers:
-            pending.append(
-                (officer, f"assignment:{assignment.pk}:reassign-window-closing", title, body, _unit_url(assignment))
-            )
-    return _send_once(pending)
+    rows = list(
+        closing.annotate(email=F("unit__officers__email"))
+        .order_by("pk", "recipient_id")
+        .values_list("pk", "suggestion__title", "recipient_id", "email", "reminder_key")
+    )
+    body = _("If this suggestion is not for your unit, ask for re-assignment today, with the reason.")
+    messages = [
+        Message(
+            user_id,
+            key,
+            _("Last day to ask for re-assignment: %(title)s") % {"title": title},
+            body,
+            _unit_url(pk),
+            email=bool(email),
+        )
+        for pk, title, user_id, email, key in rows
+    ]
+    return len(notify_each(messages))
 
 
 @register_scan("proposals.commitments")
 def commitment_due_dates(now) -> int:
     """Open commitments: 7 days before the due date, and once when overdue."""
     today = _today(now)
-    due = (
+    phase = Case(When(due_date__gte=today, then=Value("soon")), default=Value("overdue"), output_field=CharField())
+    due = _unsent(
         Commitment.objects.filter(
-            status=Commitment.Status.OPEN, due_date__lte=today + datetime.timedelta(days=COMMITMENT_REMINDER_DAYS)
-        )
-        .exclude(reply__assignment__status=A.WITHDRAWN)
-        .select_related("reply__assignment__suggestion", "reply__assignment__unit")
-        .prefetch_related(
-            Prefetch(
-                "reply__assignment__unit__officers",
-                queryset=get_user_model().objects.filter(is_active=True),
-                to_attr="active_officers",
-            )
+            status=Commitment.Status.OPEN,
+            due_date__lte=today + datetime.timedelta(days=COMMITMENT_REMINDER_DAYS),
+            **_officers_of("reply__assignment__unit"),
+        ).exclude(reply__assignment__status=A.WITHDRAWN),
+        user="reply__assignment__unit__officers__id",
+        key=_text("commitment:", Cast("pk", CharField()), ":due-", _Yyyymmdd("due_date"), ":", phase),
+    )
+    rows = list(
+        due.annotate(email=F("reply__assignment__unit__officers__email"))
+        .order_by("due_date", "pk", "recipient_id")
+        .values_list(
+            "due_date",
+            "content",
+            "reply__assignment_id",
+            "reply__assignment__suggestion__title",
+            "recipient_id",
+            "email",
+            "reminder_key",
         )
     )
-    pending = []
-    for commitment in due:
-        assignment = commitment.reply.assignment
-        stamp = f"{commitment.due_date:%Y%m%d}"
-        args = {"title": assignment.suggestion.title, "date": commitment.due_date, "content": commitment.content[:60]}
-        if commitment.due_date >= today:
-            key = f"commitment:{commitment.pk}:due-{stamp}:soon"
-            title = _("Commitment due on %(date)s: %(content)s") % args
+    messages = []
+    for due_date, content, assignment_id, title, user_id, email, key in rows:
+        args = {"title": title, "date": due_date, "content": content[:60]}
+        if due_date >= today:
+            subject = _("Commitment due on %(date)s: %(content)s") % args
         else:
-            key = f"commitment:{commitment.pk}:due-{stamp}:overdue"
-            title = _("Commitment overdue since %(date)s: %(content)s") % args
+            subject = _("Commitment overdue since %(date)s: %(content)s") % args
         body = _("Promised in the reply to “%(title)s”. Record the progress, or that it is fulfilled.") % args
-        for officer in assignment.unit.active_officers:
-            pending.append((officer, key, title, body, _unit_url(assignment)))
-    return _send_once(pending)
+        messages.append(Message(user_id, key, subject, body, _unit_url(assignment_id), email=bool(email)))
+    return len(notify_each(messages))
 
 
 @register_scan("proposals.rating_missing")
@@ -181,34 +231,44 @@ def rating_missing(now) -> int:
     cutoff = now - datetime.timedelta(days=settings.PROPOSALS_RATING_REMINDER_DAYS)
     latest = ~Exists(Reply.objects.filter(assignment=OuterRef("assignment"), round__gt=OuterRef("round")))
     rated = Exists(Rating.objects.filter(reply=OuterRef("pk")))
-    waiting = (
+    lead_user = "assignment__suggestion__lead_deputy__user"
+    waiting = _unsent(
         Reply.objects.filter(
             created_at__lte=cutoff,
             assignment__status=A.REPLIED,
             assignment__suggestion__status__in=[S.REPLIED, S.REHANDLING],
-            assignment__suggestion__lead_deputy__user__isnull=False,
+            **{f"{lead_user}__isnull": False, f"{lead_user}__is_active": True},
         )
         # Assisting units advise the lead unit; the deputy does not rate them.
         .exclude(assignment__role=Assignment.Role.ASSISTING)
         .filter(latest)
-        .filter(~rated)
-        .select_related("assignment__suggestion__lead_deputy__user", "assignment__unit")
+        .filter(~rated),
+        user=f"{lead_user}_id",
+        key=_text("reply:", Cast("pk", CharField()), ":rating-missing"),
     )
-    pending = []
-    for reply in waiting:
-        suggestion = reply.assignment.suggestion
-        user = suggestion.lead_deputy.user
-        pending.append(
-            (
-                user,
-                f"reply:{reply.pk}:rating-missing",
-                _("Please rate the reply of %(unit)s: %(title)s")
-                % {"unit": reply.assignment.unit.name, "title": suggestion.title},
-                _("Your rating (satisfied, basically satisfied or unsatisfied) is still missing."),
-                f"/portal/suggestions/{suggestion.pk}/",
-            )
+    rows = list(
+        waiting.order_by("pk").values_list(
+            "assignment__unit__name",
+            "assignment__suggestion_id",
+            "assignment__suggestion__title",
+            "recipient_id",
+            f"{lead_user}__email",
+            "reminder_key",
         )
-    return _send_once(pending)
+    )
+    body = _("Your rating (satisfied, basically satisfied or unsatisfied) is still missing.")
+    messages = [
+        Message(
+            user_id,
+            key,
+            _("Please rate the reply of %(unit)s: %(title)s") % {"unit": unit, "title": title},
+            body,
+            f"/portal/suggestions/{suggestion_id}/",
+            email=bool(email),
+        )
+        for unit, suggestion_id, title, user_id, email, key in rows
+    ]
+    return len(notify_each(messages))
 
 
 def overdue_assignments(*, today: datetime.date, congress_ids=None):

@@ -29,6 +29,7 @@ from deputies.models import Deputy
 from notifications.services import notify
 
 from . import workflow
+from .cache import public_pages_changed
 from .models import (
     Assignment,
     Attachment,
@@ -84,9 +85,12 @@ def reply_deadline(assigned_on: datetime.date, *, broad: bool) -> datetime.date:
 
 
 def _event(suggestion, action, *, actor, from_status="", to_status="", note=""):
-    return SuggestionEvent.objects.create(
+    event = SuggestionEvent.objects.create(
         suggestion=suggestion, action=action, actor=actor, from_status=from_status, to_status=to_status, note=note
     )
+    # Ratings, commitments' progress, attachments cleared or withdrawn: shown on public pages.
+    public_pages_changed()
+    return event
 
 
 def _refuse(current: str, action: str):
@@ -96,15 +100,18 @@ def _refuse(current: str, action: str):
 def _transition(suggestion: Suggestion, action: str, *, actor, role: str = STAFF, note: str = "", **updates):
     """Move the suggestion along the table (``workflow.SUGGESTION``); refuse, changing nothing,
     if it is not in a source state or ``role`` may not run the action."""
-    return workflow.SUGGESTION.run(
+    moved = workflow.SUGGESTION.run(
         suggestion, action, actor=actor, role=role, note=note, updates={"updated_at": timezone.now(), **updates}
     )
+    public_pages_changed()
+    return moved
 
 
 def _reindex(suggestion: Suggestion) -> None:
     replies = Reply.objects.filter(assignment__suggestion=suggestion).values_list("text", flat=True)
     text = segment_for_index(" ".join([suggestion.title, suggestion.body, *replies]))
     Suggestion.objects.filter(pk=suggestion.pk).update(search_text=text)
+    public_pages_changed()  # search results, and the replies themselves
 
 
 # --- Drafting (deputies) ---------------------------------------------------------------------
@@ -180,6 +187,7 @@ def suggestion_update(*, actor, suggestion: Suggestion, **fields) -> Suggestion:
         )
         if not updated:
             raise InvalidTransition(_("Only a draft or a returned item can be edited."))
+        public_pages_changed()
     for key, value in fields.items():
         setattr(suggestion, key, value)
     return suggestion
@@ -546,6 +554,7 @@ def suggestion_assign_after_reassign(*, actor, suggestion, unit, role) -> Assign
         reassign_window_ends=add_workdays(today, settings.PROPOSALS_REASSIGN_WORKDAYS),
         assigned_by=actor,
     )
+    public_pages_changed()  # the new unit appears on the item's public page, reply pending
     for officer in unit.officers.filter(is_active=True):
         notify(
             officer,
@@ -720,6 +729,7 @@ def suggestion_set_published(*, actor, suggestion: Suggestion, published: bool) 
         )
     except InvalidTransition:
         raise InvalidTransition(_("Only an item that has been replied to can be published."))
+    public_pages_changed()
     return suggestion
 
 
@@ -786,6 +796,7 @@ def key_supervision_select(
         )
         try:
             workflow.SUGGESTION.run(suggestion, "key_supervision", actor=actor, role=STAFF, note=str(sc_leader))
+            public_pages_changed()
         except InvalidTransition:
             raise InvalidTransition(_("Only an accepted item can be chosen for key supervision."))
     return supervision

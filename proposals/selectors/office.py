@@ -121,16 +121,69 @@ def apply_filters(
     return qs
 
 
-def suggestion_list_for_office(*, actor, **filters):
+# What a row of the office list shows, and nothing else (no text bodies, no search words).
+LIST_FIELDS = (
+    "pk",
+    "congress_id",
+    "kind",
+    "title",
+    "status",
+    "number",
+    "number_series",
+    "entered_by_staff",
+    "published",
+    "submitted_at",
+    "lead_deputy__name",
+    "session__name",
+    "field__name",
+    "key_supervision__id",
+)
+
+
+class OfficeRows:
+    """The office list for a paginator: ``count()`` and slices, each one query.
+
+    A slice first takes the page's ids in list order from ``suggestion_office_order_idx`` (an
+    index walk, however deep the page), and only for those fifty rows joins the deputy, session,
+    field and key supervision, checks the overdue flag and loads the units (one prefetch). Had
+    the joins and the flag been part of the walk, page 50 would compute them for the 2,450 rows
+    it skips.
+    """
+
+    ordered = True  # for the paginator: the order is fixed (newest first)
+
+    def __init__(self, queryset):
+        self.queryset = queryset.order_by("-submitted_at", "-pk")
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        page_ids = self.queryset.values("pk")[key]
+        current = (
+            Assignment.objects.exclude(status=A.WITHDRAWN)
+            .select_related("unit")
+            .only("suggestion_id", "role", "status", "unit__name")
+            .order_by("pk")
+        )
+        return list(
+            Suggestion.objects.filter(pk__in=page_ids)
+            .select_related("lead_deputy", "session", "field", "key_supervision")
+            .only(*LIST_FIELDS)
+            .annotate(is_overdue=overdue_exists())
+            .prefetch_related(Prefetch("assignments", queryset=current, to_attr="current_assignments"))
+            .order_by("-submitted_at", "-pk")
+        )
+
+
+def suggestion_list_for_office(*, actor, **filters) -> OfficeRows:
     """The filtered list with what each row shows: deputy, session, field, current units, overdue."""
-    qs = apply_filters(suggestions_for_office(actor=actor), **filters)
-    current = Assignment.objects.exclude(status=A.WITHDRAWN).select_related("unit").order_by("pk")
-    return (
-        qs.select_related("lead_deputy", "session", "field", "key_supervision")
-        .annotate(is_overdue=overdue_exists())
-        .prefetch_related(Prefetch("assignments", queryset=current, to_attr="current_assignments"))
-        .order_by("-submitted_at", "-pk")
-    )
+    return OfficeRows(apply_filters(suggestions_for_office(actor=actor), **filters))
 
 
 def review_queue(*, actor):

@@ -57,3 +57,41 @@ def form_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+# --- The two connections ----------------------------------------------------------------------
+
+
+def sc_member(city, term, name: str, *, position: str = "member", electoral_unit=None):
+    """A user holding a current SC seat of ``term`` (``user.seat``, ``user.mandate``)."""
+    from accounts.services import user_sync_roles
+    from deputies.models import StandingCommitteeMember
+
+    from ..builders import make_deputy_user
+
+    user = make_deputy_user(city, term, name, electoral_unit)
+    user.seat = StandingCommitteeMember.objects.create(
+        term=term, deputy=user.mandate, position=position, start_date=term.start_date
+    )
+    user_sync_roles(user=user)
+    return user
+
+
+def grassroots(city, term, n: int, *, electoral_unit=None, prefix: str = "基层代表"):
+    """``n`` serving grassroots deputies of ``term`` without accounts, written in one statement."""
+    from deputies.models import Deputy
+
+    unit = electoral_unit or factories.ElectoralUnitFactory(congress=city)
+    rows = [
+        Deputy(
+            congress=city,
+            term=term,
+            electoral_unit=unit,
+            name=f"{prefix}{i:04d}",
+            gender="F",
+            is_grassroots=True,
+            status="serving",
+        )
+        for i in range(n)
+    ]
+    return Deputy.objects.bulk_create(rows)

@@ -175,6 +175,8 @@ def test_a_registered_panel_shows_on_the_admin_index_for_staff(staff_client, sta
         "opinions_held",
         "opinions_unassigned",
         "opinions_overdue",
+        "coverage_leader_visits_percent",
+        "coverage_sc_meetings_percent",
     ]
     assert extra_panel == [(staff, timezone.localdate())]
 
@@ -219,10 +221,11 @@ def test_district_staff_count_only_their_congress(client, staff, district_staff,
 @pytest.mark.django_db
 def test_the_dashboard_costs_one_query_per_figure_group(staff, extra_panel, django_assert_num_queries):
     staff_dashboard(actor=staff)  # the staff member's congress scope is cached on the user
-    # suggestions to review, the assignments' aggregate, activities, letters, SC coverage, vacancies,
-    # the public's opinions (the working days behind "overdue", and one aggregate); the test panel
-    # queries nothing.
-    with django_assert_num_queries(8):
+    # the suggestions' panel (whether the scope is every congress, then one indexed count per
+    # figure: to review, overdue, re-assignment requests), activities, letters, SC coverage,
+    # vacancies, the public's opinions (the working days behind "overdue", and one aggregate), the
+    # two connections' coverage (one aggregate); the test panel queries nothing.
+    with django_assert_num_queries(11):
         staff_dashboard(actor=staff)
 
 

@@ -26,8 +26,8 @@ from ..builders import (
 )
 
 LIST = reverse("proposals:list")
-# The list page's queries: the four filter option lists, the page of items, their units
-# and their replies. An empty page skips the two prefetches.
+# The list page's queries: the four filter option lists, the page's ids, their columns, and
+# their units with the latest reply category as a subquery. An empty page skips the last two.
 LIST_QUERIES = 7
 
 

@@ -88,6 +88,11 @@ MATRIX = {
     "liaison.Station": STAFF_ALL,
     "liaison.Duty": {"staff": "lvac", "superuser": "lvac"},
     "liaison.Opinion": {"staff": "lv", "superuser": "lv"},
+    "liaison.Committee": STAFF_ALL,
+    "liaison.ContactAssignment": {"staff": "lvad", "superuser": "lvad"},
+    "liaison.ContactRecord": {"staff": "lv", "superuser": "lv"},
+    "liaison.ReceptionDay": {"staff": "lva", "superuser": "lva"},
+    "liaison.Topic": {"staff": "lvac", "superuser": "lvac"},
 }
 
 
@@ -218,7 +223,9 @@ def _liaison_rows(congress, deputy, tag):
 
     if not apps.is_installed("liaison"):
         return {}
-    from liaison.models import Duty, Opinion, Station
+    from activities.models import Activity
+    from deputies.models import StandingCommitteeMember
+    from liaison.models import Committee, ContactAssignment, ContactRecord, Duty, Opinion, ReceptionDay, Station, Topic
 
     station = Station.objects.create(congress=congress, district=tag, name=f"{tag}代表联络站", address=f"{tag}路1号")
     return {
@@ -236,6 +243,61 @@ def _liaison_rows(congress, deputy, tag):
             status=Opinion.Status.RECEIVED,
             token_hash=f"matrix-{congress.pk}",
         ),
+        **_two_connections_rows(
+            congress,
+            deputy,
+            tag,
+            Activity,
+            StandingCommitteeMember,
+            Committee,
+            ContactAssignment,
+            ContactRecord,
+            ReceptionDay,
+            Topic,
+        ),
+    }
+
+
+def _two_connections_rows(
+    congress,
+    deputy,
+    tag,
+    Activity,
+    StandingCommitteeMember,
+    Committee,
+    ContactAssignment,
+    ContactRecord,
+    ReceptionDay,
+    Topic,
+):
+    day = datetime.date(2025, 3, 3)
+    leader_deputy = factories.DeputyFactory(congress=congress, term=deputy.term, name=f"{tag}主任")
+    seat = StandingCommitteeMember.objects.create(
+        term=deputy.term, deputy=leader_deputy, position="deputy_director", start_date=deputy.term.start_date
+    )
+    committee = Committee.objects.create(congress=congress, name=f"{tag}法制委员会")
+    committee.liaison_deputies.add(deputy)
+    staff_user = factories.StaffFactory(congress=congress)
+    meeting = Activity.objects.create(
+        congress=congress,
+        kind="sc_meeting",
+        title=f"{tag}常委会会议",
+        start_date=day,
+        end_date=day,
+        organiser="办公厅",
+        recorder=staff_user,
+        created_by=staff_user,
+    )
+    reception = ReceptionDay.objects.create(congress=congress, date=day, leader=seat, raised="意见")
+    reception.deputies.add(deputy)
+    return {
+        "liaison.Committee": committee,
+        "liaison.ContactAssignment": ContactAssignment.objects.create(member=seat, deputy=deputy),
+        "liaison.ContactRecord": ContactRecord.objects.create(
+            member=seat, deputy=deputy, kind="visit", date=day, recorded_by=staff_user
+        ),
+        "liaison.ReceptionDay": reception,
+        "liaison.Topic": Topic.objects.create(meeting=meeting, title=f"{tag}议题", committee=committee),
     }
 
 

@@ -21,13 +21,26 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from accounts.models import User
-from activities.models import Participation
-from activities.services import attendance_record
+from accounts.models import Unit, User
+from activities.models import Activity, Participation
+from activities.services import activity_create, attendance_record, participation_respond
 from demo import demo_data as data
-from deputies.models import Congress, Deputy
-from liaison import services
-from liaison.models import Duty, Opinion, Station
+from deputies.models import Congress, Deputy, StandingCommitteeMember
+from liaison import services, services_consultations, services_contacts
+from liaison.models import (
+    Committee,
+    Consultation,
+    ContactAssignment,
+    ContactRecord,
+    Duty,
+    Opinion,
+    OpinionRouting,
+    ReceptionDay,
+    Station,
+    Symposium,
+    TopicInvitation,
+    TopicOpinion,
+)
 
 SEED = 20261202
 STAFF_EMAIL = "staff@example.org"
@@ -85,9 +98,12 @@ class Command(BaseCommand):
             stations = self.city_stations(city) + self.district_stations()
             duties = sum(self.schedule(s) for s in stations)
             opinions = sum(self.opinions(s, i) for i, s in enumerate(stations))
+            connections = TwoConnections(city, staff, self.today).run()
         self.stdout.write(
             f"Demo liaison: {len(stations)} stations, {duties} new duties, {opinions} new opinions "
-            f"({Station.objects.count()} stations, {Duty.objects.count()} duties, {Opinion.objects.count()} opinions)."
+            f"({Station.objects.count()} stations, {Duty.objects.count()} duties, {Opinion.objects.count()} opinions); "
+            + ", ".join(f"{n} {what}" for what, n in connections.items())
+            + "."
         )
 
     # --- Stations -------------------------------------------------------------------------------
@@ -277,3 +293,317 @@ class Command(BaseCommand):
                 "已全部转交相关代表和部门办理，大部分已答复。",
             )
         return created
+
+
+# --- The two connections: committees, contact assignments and a year of contacts, reception
+# days, six SC meetings with topics, invitations, symposia and opinions -------------------------
+
+COMMITTEES = [
+    ("法制委员会", Committee.Kind.SPECIAL),
+    ("财政经济委员会", Committee.Kind.SPECIAL),
+    ("教育科学文化卫生委员会", Committee.Kind.SPECIAL),
+    ("城乡建设环境保护委员会", Committee.Kind.SPECIAL),
+    ("社会建设委员会", Committee.Kind.SPECIAL),
+    ("代表工作委员会", Committee.Kind.WORKING),
+]
+CONTACT_OPINIONS = [
+    "希望加快老旧小区雨污分流改造，雨季积水问题突出。",
+    "建议优化地铁与公交接驳，增加末班公交。",
+    "社区养老助餐点覆盖不够，建议向郊区街道延伸。",
+    "中小企业融资难，希望政府性融资担保扩面降费。",
+    "学校周边交通秩序需加强管理，上下学时段拥堵。",
+    "",
+]
+NEW_MEETINGS = [  # (title, days from today); the three past meetings come from seed_activities
+    ("列席市人大常委会第二十二次会议", 6),
+    ("列席市人大常委会第二十三次会议", 20),
+    ("列席市人大常委会第二十四次会议", 45),
+]
+TOPIC_TITLES = [
+    ("审议《南京市养老服务条例（修订草案）》", "社会建设委员会"),
+    ("听取和审议市政府关于上半年国民经济和社会发展计划执行情况的报告", "财政经济委员会"),
+    ("审议《南京市城市绿化条例（修正草案）》", "城乡建设环境保护委员会"),
+    ("听取和审议市政府关于义务教育优质均衡发展情况的报告", "教育科学文化卫生委员会"),
+    ("审议《南京市优化营商环境条例（草案）》", "法制委员会"),
+    ("听取和审议市人大常委会代表资格审查委员会的报告", "代表工作委员会"),
+]
+CONSULTATION_DRAFT = (
+    "第一条 为了规范养老服务，保障老年人合法权益，根据有关法律法规，结合本市实际，制定本条例。\n\n"
+    "第二条 本市行政区域内的养老服务及其监督管理活动，适用本条例。\n\n"
+    "第三条 市、区人民政府应当将养老服务纳入国民经济和社会发展规划。\n\n"
+    "第四条 民政部门负责本行政区域内养老服务的统筹协调和监督管理。"
+)
+TOPIC_OPINIONS = [
+    "建议在条例中明确社区嵌入式养老机构的用房保障。",
+    "建议进一步细化相关指标的统计口径，便于代表监督。",
+    "建议增加公众参与的具体程序性规定。",
+    "建议加大对郊区学校师资的倾斜力度。",
+]
+
+
+class TwoConnections:
+    """The demo's contact assignments and records, reception days and SC meetings, through the
+    liaison services wherever their rules allow; what happened before today at the three SC
+    meetings of seed_activities (whose invitations and attendance are already in the ledger) is
+    written as it would have been recorded. Each part is skipped when its rows exist."""
+
+    def __init__(self, city, staff, today):
+        self.city, self.staff, self.today = city, staff, today
+        self.rng = random.Random(SEED + 1)
+        self.counts = {}
+
+    def run(self) -> dict:
+        self.term = self.city.terms.filter(is_current=True).first()
+        if self.term is None:
+            return {}
+        self.deputies = list(
+            Deputy.objects.filter(term=self.term, status=Deputy.Status.SERVING).select_related("user").order_by("pk")
+        )
+        self.grassroots = [d for d in self.deputies if d.is_grassroots] or self.deputies
+        self.seats = list(
+            StandingCommitteeMember.objects.filter(term=self.term, end_date__isnull=True)
+            .select_related("deputy__user", "term")
+            .order_by("position", "pk")
+        )
+        self.committees = self.make_committees()
+        self.counts["contact assignments"] = self.assignments()
+        self.counts["contact records"] = self.contacts()
+        self.counts["routed opinions"] = self.routings()
+        self.counts["reception days"] = self.reception_days()
+        self.counts["SC-meeting topics"] = self.meetings()
+        self.counts["consultations"] = self.consultations()
+        return self.counts
+
+    def consultations(self) -> int:
+        """One draft open for comment by article (the demo deputy has commented on one article,
+        and the committee adopted it), one draft consulted as a whole that closed last month."""
+        if Consultation.objects.filter(committee__congress=self.city).exists():
+            return 0
+        committee = self.committees["社会建设委员会"]
+        open_draft = services_consultations.consultation_create(
+            actor=self.staff,
+            committee=committee,
+            title="《南京市养老服务条例（修订草案）》征求代表意见",
+            draft=CONSULTATION_DRAFT,
+            by_article=True,
+            closes_on=self.today + datetime.timedelta(days=14),
+        )
+        services_consultations.consultation_publish(actor=self.staff, consultation=open_draft)
+        demo = next((d for d in self.deputies if d.user_id and d.user.email == "deputy@example.org"), None)
+        if demo is not None:
+            comment = services_consultations.consultation_comment(
+                actor=demo.user,
+                consultation=open_draft,
+                deputy=demo,
+                article=open_draft.articles.order_by("number")[1],
+                text="建议将农村互助养老纳入适用范围。",
+            )
+            services_consultations.comment_decide(
+                actor=self.staff, comment=comment, adopted=True, note="已在第二条中增加农村互助养老的内容。"
+            )
+        closed = services_consultations.consultation_create(
+            actor=self.staff,
+            committee=self.committees["法制委员会"],
+            title="《南京市优化营商环境条例（草案）》征求代表意见",
+            draft="全文略。请代表就草案整体提出意见。",
+            by_article=False,
+            closes_on=self.today + datetime.timedelta(days=1),
+        )
+        services_consultations.consultation_publish(actor=self.staff, consultation=closed)
+        # It closed a month ago: the dates move back, as if published then.
+        Consultation.objects.filter(pk=closed.pk).update(
+            closes_on=self.today - datetime.timedelta(days=30),
+            published_at=timezone.now() - datetime.timedelta(days=60),
+        )
+        return 2
+
+    def make_committees(self) -> dict:
+        found = {}
+        for i, (name, kind) in enumerate(COMMITTEES):
+            committee, created = Committee.objects.get_or_create(congress=self.city, name=name, defaults={"kind": kind})
+            if created:
+                committee.liaison_deputies.set(self.deputies[i * 8 : i * 8 + 8])
+            found[name] = committee
+        return found
+
+    def assignments(self) -> int:
+        made = 0
+        pool = [d for d in self.grassroots if d.pk not in {s.deputy_id for s in self.seats}]
+        for i, seat in enumerate(self.seats):
+            if seat.contact_assignments.exists() or not pool:
+                continue
+            for j in range(5):
+                deputy = pool[(i * 5 + j) % len(pool)]
+                try:
+                    services_contacts.assignment_create(actor=self.staff, member=seat, deputy=deputy)
+                except ValidationError:
+                    continue
+                made += 1
+        return made
+
+    def contacts(self) -> int:
+        made = 0
+        assignments = (
+            ContactAssignment.objects.filter(member__term=self.term)
+            .select_related("member__deputy__user", "member__term", "deputy")
+            .order_by("member_id", "pk")
+        )
+        for n, assignment in enumerate(assignments):
+            if ContactRecord.objects.filter(member=assignment.member, deputy=assignment.deputy).exists():
+                continue
+            actor = assignment.member.deputy.user or self.staff
+            is_demo = actor.email == "sc@example.org"
+            # The demo SC member has one deputy not seen for seven months and one never contacted.
+            if is_demo and n % 5 == 4:
+                continue
+            days = [210] if is_demo and n % 5 == 0 else sorted(self.rng.sample(range(5, 360), self.rng.randint(1, 3)))
+            for k, ago in enumerate(days):
+                services_contacts.contact_record(
+                    actor=actor,
+                    assignment=assignment,
+                    kind=ContactRecord.Kind.values[(n + k) % len(ContactRecord.Kind.values)],
+                    date=max(self.today - datetime.timedelta(days=ago), self.term.start_date),
+                    opinions=CONTACT_OPINIONS[(n + k) % len(CONTACT_OPINIONS)],
+                )
+                made += 1
+        return made
+
+    def routings(self) -> int:
+        if OpinionRouting.objects.filter(record__member__term=self.term).exists():
+            return 0
+        records = list(
+            ContactRecord.objects.filter(member__term=self.term)
+            .exclude(opinions="")
+            .select_related("member__term", "deputy__user")
+            .order_by("pk")[:12]
+        )
+        unit = Unit.objects.filter(congress=self.city, name="市交通运输局").first()
+        made = 0
+        for i, record in enumerate(records[:3]):
+            target = ["committee", "letter", "suggestion"][i]
+            if target == "letter" and unit is None:
+                continue
+            if target == "suggestion":
+                record = (
+                    ContactRecord.objects.filter(member__term=self.term, deputy__user__isnull=False)
+                    .exclude(opinions="")
+                    .select_related("member__term", "deputy__user")
+                    .order_by("pk")
+                    .first()
+                )
+                if record is None:
+                    continue
+            services_contacts.opinion_route(
+                actor=self.staff,
+                record=record,
+                target=target,
+                text=record.opinions,
+                committee=self.committees["城乡建设环境保护委员会"],
+                unit=unit,
+            )
+            made += 1
+        return made
+
+    def reception_days(self) -> int:
+        if ReceptionDay.objects.filter(congress=self.city).exists():
+            return 0
+        leaders = [s for s in self.seats if s.is_leader]
+        made = 0
+        for i, ago in enumerate((300, 210, 120, 30)):
+            if not leaders:
+                break
+            day = self.today - datetime.timedelta(days=ago)
+            if day < self.term.start_date:
+                continue
+            services_contacts.reception_day_record(
+                actor=self.staff,
+                congress=self.city,
+                date=day,
+                leader=leaders[i % len(leaders)],
+                deputies=self.grassroots[40 + i * 5 : 45 + i * 5],
+                raised=CONTACT_OPINIONS[i],
+            )
+            made += 1
+        return made
+
+    def meetings(self) -> int:
+        made = 0
+        past = list(Activity.objects.filter(congress=self.city, kind=Activity.Kind.SC_MEETING).order_by("start_date"))
+        titles = {a.title for a in past}
+        future = []
+        for title, days in NEW_MEETINGS:
+            if title in titles:
+                continue
+            day = self.today + datetime.timedelta(days=days)
+            future.append(
+                activity_create(
+                    actor=self.staff,
+                    congress=self.city,
+                    kind=Activity.Kind.SC_MEETING,
+                    title=title,
+                    start_date=day,
+                    end_date=day,
+                    place="市人大常委会会议厅",
+                    organiser="市人大常委会办公厅",
+                    recorder=self.staff,
+                )
+            )
+        for i, meeting in enumerate(past + future):
+            if meeting.liaison_topics.exists():
+                continue
+            topics = []
+            for k in range(2):
+                title, committee = TOPIC_TITLES[(i * 2 + k) % len(TOPIC_TITLES)]
+                topics.append(
+                    services_contacts.topic_add(
+                        actor=self.staff, meeting=meeting, title=title, committee=self.committees[committee], order=k
+                    )
+                )
+                made += 1
+            if meeting.end_date < self.today or meeting.attendance_closed_at is not None:
+                self._past_meeting(meeting, topics)
+            else:
+                self._coming_meeting(meeting, topics)
+        return made
+
+    def _past_meeting(self, meeting, topics) -> None:
+        """Its invitations exist in the ledger: share them out over the topics, with opinions."""
+        participations = list(Participation.objects.filter(activity=meeting).select_related("deputy").order_by("pk"))
+        TopicInvitation.objects.bulk_create(
+            TopicInvitation(topic=topics[n % 2], participation=p, invited_by=self.staff)
+            for n, p in enumerate(participations)
+        )
+        TopicOpinion.objects.bulk_create(
+            TopicOpinion(topic=topics[n % 2], deputy=p.deputy, text=TOPIC_OPINIONS[n % len(TOPIC_OPINIONS)])
+            for n, p in enumerate(participations)
+            if p.status == Participation.Status.ATTENDED and n % 2 == 0
+        )
+        symposium = Activity.objects.filter(
+            congress=self.city, kind=Activity.Kind.SYMPOSIUM, title__contains=meeting.title[5:12]
+        ).first()
+        if symposium is not None and not Symposium.objects.filter(meeting=meeting).exists():
+            Symposium.objects.create(
+                meeting=meeting, date=symposium.start_date, place=symposium.place, activity=symposium
+            )
+
+    def _coming_meeting(self, meeting, topics) -> None:
+        """Invited through the services: a few deputies for the first topic (the demo deputies
+        among them), the wide circle of grassroots deputies for the second; a symposium two days
+        before; the demo deputy accepts and writes an opinion."""
+        demo = [d for d in self.deputies if d.user_id and d.user.email in ("deputy@example.org", "deputy2@example.org")]
+        chosen = demo + self.rng.sample(self.deputies, 8)
+        services_contacts.topic_invite(actor=self.staff, topic=topics[0], deputies=chosen)
+        try:
+            services_contacts.topic_invite_wide(actor=self.staff, topic=topics[1], cap=15)
+        except ValidationError:
+            pass  # every grassroots deputy has been invited this term already
+        day = max(meeting.start_date - datetime.timedelta(days=2), self.today)
+        services_contacts.symposium_schedule(
+            actor=self.staff, meeting=meeting, date=day, place="市人大常委会第一会议室"
+        )
+        for deputy in demo[:1]:
+            participation = Participation.objects.get(activity=meeting, deputy=deputy)
+            participation_respond(actor=deputy.user, participation=participation, accept=True)
+            services_contacts.topic_opinion_submit(
+                actor=deputy.user, topic=topics[0], deputy=deputy, text=TOPIC_OPINIONS[0]
+            )
