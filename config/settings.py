@@ -427,12 +427,17 @@ CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 5)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secret_paths": {"()": "core.logging.RedactSecretPaths"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         # SQL parameters and request URLs carry personal data (an SMS gateway's URL holds the
         # number): never at DEBUG, whatever LOG_LEVEL says.
         "django.db.backends": {"level": "INFO"},
+        # These name the path of a refused request: invitation and reset tokens are cut from it.
+        "django.request": {"filters": ["redact_secret_paths"]},
+        "django.security.csrf": {"filters": ["redact_secret_paths"]},
+        "django.server": {"filters": ["redact_secret_paths"]},
         "urllib3": {"level": "INFO"},
         # In-process tasks (no REDIS_URL) would log a line per task into the web server's
         # console; a real worker keeps logging each task it runs.
