@@ -106,6 +106,8 @@ INSTALLED_APPS = [
     "activities",
     "proposals",
     "liaison",
+    "livelihood",
+    "training",
     "archive",
     "portal",
     "demo",

@@ -23,6 +23,14 @@ urlpatterns = [
     path("portal/liaison/", include("liaison.urls.portal")),
     path("office/", include("liaison.urls.office")),
     path("", include("liaison.urls.public")),
+    path("portal/livelihood/", include("livelihood.urls.portal")),
+    path("office/livelihood/", include("livelihood.urls.office")),
+    path("unit/livelihood/", include("livelihood.urls.unit")),
+    path("livelihood/", include("livelihood.urls.public")),
+    path("portal/training/", include("training.urls.portal")),
+    path("office/training/", include("training.urls.office")),
+    path("unit/training/", include("training.urls.unit")),
+    path("training/", include("training.urls.public")),
     path("", include("portal.urls")),
 ]
 

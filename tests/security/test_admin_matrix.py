@@ -95,6 +95,26 @@ MATRIX = {
     "liaison.Topic": {"staff": "lvac", "superuser": "lvac"},
 }
 
+# Apps that keep their rows of the table and their row builders beside their own tests, in
+# ``tests/<app>/admin_matrix.py``: ``MATRIX`` (label -> capabilities, as above) and
+# ``rows(congress, deputy, tag) -> {label: row}``.
+MATRIX_APPS = ("livelihood", "training")
+
+
+def _app_matrices():
+    import importlib
+
+    for app in MATRIX_APPS:
+        try:
+            yield importlib.import_module(f"tests.{app}.admin_matrix")
+        except ModuleNotFoundError as error:
+            if error.name != f"tests.{app}.admin_matrix":
+                raise
+
+
+for _module in _app_matrices():
+    MATRIX.update(_module.MATRIX)
+
 
 REFUSED = (302, 403, 404)
 
@@ -214,6 +234,8 @@ def _congress_rows(congress, staff, tag):
         "proposals.Award": Award.objects.create(congress=congress, year=2025, kind="suggestion", suggestion=suggestion),
     }
     rows.update(_liaison_rows(congress, deputy, tag))
+    for module in _app_matrices():
+        rows.update(module.rows(congress, deputy, tag))
     assert all(rows.values()), [label for label, row in rows.items() if row is None]
     return rows
 

@@ -1,0 +1,7 @@
+"""Public pages of the livelihood app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "livelihood"
+
+urlpatterns: list = []

@@ -1,0 +1,7 @@
+"""A unit officer's pages of the livelihood app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "livelihood_unit"
+
+urlpatterns: list = []

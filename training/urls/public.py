@@ -1,0 +1,7 @@
+"""Public pages of the training app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "training"
+
+urlpatterns: list = []

@@ -1,0 +1,7 @@
+"""A unit officer's pages of the training app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "training_unit"
+
+urlpatterns: list = []
