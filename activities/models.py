@@ -31,6 +31,7 @@ class Activity(models.Model):
         TRAINING = "training", _("Training")
         LIVELIHOOD = "livelihood", _("Livelihood project supervision")
         STATION = "station", _("Station reception")
+        RECEPTION_DAY = "reception_day", _("Director's reception day")
         OTHER = "other", _("Other")
 
     congress = models.ForeignKey(

@@ -252,7 +252,7 @@ def reception_day_record(
         activity = activity_open_for(
             actor=actor,
             source=day,
-            kind=Activity.Kind.SYMPOSIUM,
+            kind=Activity.Kind.RECEPTION_DAY,
             congress=congress,
             title=(_("Director reception day: %(name)s") % {"name": leader.deputy.name})[:200],
             start_date=date,

@@ -202,7 +202,7 @@ def test_a_reception_day_is_an_attended_activity_in_the_ledger(staff, city, lead
     )
     assert set(day.deputies.all()) == {deputy.mandate, other_deputy.mandate}
     activity = day.activity
-    assert activity.kind == Activity.Kind.SYMPOSIUM and activity.start_date == today()
+    assert activity.kind == Activity.Kind.RECEPTION_DAY and activity.start_date == today()
     assert activity.attendance_closed_at is not None
     statuses = set(Participation.objects.filter(activity=activity).values_list("deputy_id", "status"))
     assert statuses == {(deputy.mandate.pk, "attended"), (other_deputy.mandate.pk, "attended")}
