@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import EncryptedCharField, EncryptedFieldsMixin, KeyedHashField
+from core.text import pinyin_sort_key
 
 from .validators import normalize_mobile, validate_mobile
 
@@ -67,15 +68,26 @@ class Unit(models.Model):
     public_contact = models.CharField(_("Public contact person"), max_length=40, blank=True)
     public_phone = models.CharField(_("Public contact phone"), max_length=40, blank=True)
     is_active = models.BooleanField(_("Active"), default=True)
+    # The name's pinyin (core.text.pinyin_sort_key): drop-downs and lists of units in pinyin order,
+    # which the database's collation cannot give (it orders Chinese by code point).
+    sort_key = models.CharField(_("Sort key"), max_length=400, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Handling unit")
         verbose_name_plural = _("Handling unit")
-        ordering = ["congress", "name"]
+        ordering = ["congress", "sort_key", "name"]
         constraints = [models.UniqueConstraint(fields=["congress", "name"], name="unit_name_unique_per_congress")]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Derived data, kept with the name it comes from (a bulk update must set it too).
+        self.sort_key = pinyin_sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
+        super().save(*args, **kwargs)
 
 
 class User(EncryptedFieldsMixin, AbstractBaseUser, PermissionsMixin):

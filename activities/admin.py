@@ -5,9 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ScopedModelAdmin
 from core.exceptions import InvalidTransition, NotAllowed
+from deputies.admin import ServedScopeAdminMixin
 
 from . import services
-from .models import Activity, DeputyLetter, DutyReport, GroupActivityPlan, Participation, SpecialSupervisor
+from .models import (
+    Activity,
+    DeputyLetter,
+    DutyReport,
+    GroupActivityPlan,
+    LetterEvent,
+    Participation,
+    SpecialSupervisor,
+)
 
 
 class ParticipationInline(admin.TabularInline):
@@ -140,9 +149,28 @@ class DeputyLetterForm(forms.ModelForm):
         return data
 
 
+class LetterEventInline(admin.TabularInline):
+    """The letter's timeline, read-only: its steps are taken on /office/letters/ and the unit's page."""
+
+    model = LetterEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "action", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
 @admin.register(DeputyLetter)
 class DeputyLetterAdmin(ScopedModelAdmin):
-    """Forwarding and replying go through the services (deadline, reminders, the deputy's feedback)."""
+    """Forwarding and replying go through the services (deadline, reminders, the deputy's feedback);
+    the office's own pages (/office/letters/) do the same with a deadline in working days."""
+
+    inlines = [LetterEventInline]
 
     congress_path = "deputy__congress_id"
     form = DeputyLetterForm
@@ -150,7 +178,7 @@ class DeputyLetterAdmin(ScopedModelAdmin):
     list_filter = ["status", "feedback", "body"]
     search_fields = ["subject", "deputy__name"]
     autocomplete_fields = ["deputy", "body"]
-    readonly_fields = ["status", "feedback", "feedback_note"]
+    readonly_fields = ["status", "feedback", "feedback_note", "lodged_by", "close_note"]
     list_select_related = ["deputy", "body"]
 
     def save_model(self, request, obj, form, change):
@@ -190,8 +218,12 @@ class DeputyLetterAdmin(ScopedModelAdmin):
 
 
 @admin.register(GroupActivityPlan)
-class GroupActivityPlanAdmin(ScopedModelAdmin):
+class GroupActivityPlanAdmin(ServedScopeAdminMixin, ScopedModelAdmin):
+    """Plans of the office's groups, and of the national and provincial groups it serves (item 7)."""
+
     congress_path = "group__congress_id"
+    reach_path = "group"
+    list_select_related = ["group"]
     list_display = ["group", "year", "planned_activities", "activities_held"]
     list_filter = ["year"]
     search_fields = ["group__name"]

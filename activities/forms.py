@@ -1,10 +1,12 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import MOBILE_RE, normalize_mobile
 from core.forms import IdsChoiceField
 from core.forms import valid_data as _valid_data
 from deputies.models import Deputy, DeputyGroup, ElectoralUnit
+from deputies.selectors import ABOVE_CITY, served_from_q
 
 from .models import Participation
 
@@ -40,9 +42,13 @@ class InviteFilterForm(forms.Form):
 
     def __init__(self, *args, activity, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = ElectoralUnit.objects.filter(congress_id=activity.congress_id)
+        self.fields["units"].queryset = ElectoralUnit.objects.filter(
+            Q(congress_id=activity.congress_id)
+            | Q(congress__level__in=ABOVE_CITY, electing_congress_id=activity.congress_id)
+        )
+        # The national and provincial groups the congress serves too (item 7).
         self.fields["group"].queryset = DeputyGroup.objects.filter(
-            congress_id=activity.congress_id, term__is_current=True
+            Q(congress_id=activity.congress_id) | served_from_q([activity.congress_id]), term__is_current=True
         )
 
     def filters(self) -> dict:
@@ -196,3 +202,108 @@ class AttendanceForm:
                 )
             else:
                 self.walk_in_deputies.append(found[0])
+
+
+# --- Deputies' letters (代表信访) -------------------------------------------------------------
+# Texts are checked by the services (empty, too long: the same words whichever page sends them);
+# the forms only carry them, so what was typed comes back on the page with the message.
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, list | tuple) else [data]
+        return [f for f in (super(MultipleFileField, self).clean(item, initial) for item in items if item) if f]
+
+
+def _confirm_field(label):
+    return forms.BooleanField(
+        label=label,
+        required=True,
+        error_messages={"required": _("Tick the box to confirm: this step cannot be undone.")},
+    )
+
+
+class LetterForm(forms.Form):
+    mandate = forms.ModelChoiceField(
+        label=_("As a deputy to"), queryset=Deputy.objects.none(), empty_label=None, required=True
+    )
+    subject = forms.CharField(label=_("Subject"), required=False, widget=forms.TextInput(attrs={"maxlength": 200}))
+    content = forms.CharField(
+        label=_("What the letter is about"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("The matter, where and since when, what the people concerned ask for."),
+    )
+    files = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("Up to 5 files: PDF, Word, JPEG or PNG, each at most 10 MB."),
+    )
+    confirm = _confirm_field(_("Send the letter to the deputy-work office; it can no longer be changed."))
+
+    def __init__(self, *args, mandates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mandate"].queryset = mandates
+        self.fields["mandate"].label_from_instance = lambda d: d.congress.name
+
+
+class LetterForwardForm(forms.Form):
+    body = forms.ModelChoiceField(label=_("Unit that answers"), queryset=None, empty_label=_("Choose a unit"))
+    workdays = forms.IntegerField(
+        label=_("Working days to answer"),
+        min_value=1,
+        max_value=120,
+        help_text=_("Counted from today, with public holidays and make-up working days."),
+        error_messages={
+            "min_value": _("Give between 1 and 120 working days."),
+            "max_value": _("Give between 1 and 120 working days."),
+            "invalid": _("Give a whole number of working days."),
+            "required": _("Give the number of working days."),
+        },
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = units
+        self.fields["body"].error_messages["required"] = _("Choose the unit that is to answer.")
+
+
+class LetterCloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why the office closes it"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    confirm = _confirm_field(_("Close the letter; it cannot be reopened."))
+
+
+class LetterReplyForm(forms.Form):
+    reply = forms.CharField(label=_("Answer"), required=False, widget=forms.Textarea(attrs={"rows": 10}))
+    file = forms.FileField(
+        label=_("Signed answer or other file (optional)"),
+        required=False,
+        help_text=_("PDF, Word, JPEG or PNG, at most 10 MB."),
+    )
+    confirm = _confirm_field(_("Send the answer to the deputy; it can no longer be changed."))
+
+
+class LetterFeedbackForm(forms.Form):
+    feedback = forms.ChoiceField(
+        label=_("Are you satisfied with the answer?"),
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose satisfied, basically satisfied or unsatisfied.")},
+    )
+    note = forms.CharField(label=_("Your comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        from .models import DeputyLetter
+
+        super().__init__(*args, **kwargs)
+        self.fields["feedback"].choices = DeputyLetter.Feedback.choices

@@ -311,6 +311,16 @@ class DeputyLetter(models.Model):
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )
+    # Set when the deputy lodged the letter in the portal (empty: entered by staff from paper).
+    lodged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Lodged by"),
+    )
+    close_note = models.TextField(_("Why the office closed it"), blank=True)
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
 
     class Meta:
@@ -321,6 +331,66 @@ class DeputyLetter(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class LetterEvent(models.Model):
+    """One row per step of a letter: its audit log and the timeline the deputy, the unit and staff see."""
+
+    letter = models.ForeignKey(
+        DeputyLetter, on_delete=models.CASCADE, related_name="events", verbose_name=_("Deputy's letter")
+    )
+    action = models.CharField(_("Action"), max_length=20)
+    from_status = models.CharField(_("From"), max_length=10, choices=DeputyLetter.Status.choices, blank=True)
+    to_status = models.CharField(_("To"), max_length=10, choices=DeputyLetter.Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("Actor")
+    )
+    note = models.TextField(_("Note"), blank=True)
+    created_at = models.DateTimeField(_("Time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Letter event")
+        verbose_name_plural = _("Letter events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.letter_id} {self.action}"
+
+
+def letter_file_path(instance, filename):
+    # The stored name is generated; the original (sanitised) name is kept in a field.
+    return f"letters/{timezone.now():%Y/%m}/{instance.token}{instance.extension}"
+
+
+class LetterAttachment(models.Model):
+    """A file of a letter: sent by the deputy with the letter, or by the unit with its answer."""
+
+    class Part(models.TextChoices):
+        LETTER = "letter", _("With the letter")
+        REPLY = "reply", _("With the answer")
+
+    letter = models.ForeignKey(
+        DeputyLetter, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("Deputy's letter")
+    )
+    part = models.CharField(_("Part"), max_length=10, choices=Part.choices, default=Part.LETTER)
+    file = models.FileField(_("File"), upload_to=letter_file_path, max_length=200)
+    token = models.CharField(max_length=32, editable=False)
+    extension = models.CharField(max_length=8, editable=False)
+    original_name = models.CharField(_("File name"), max_length=120)
+    content_type = models.CharField(_("Type"), max_length=100)
+    size = models.PositiveIntegerField(_("Size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("Uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Letter attachment")
+        verbose_name_plural = _("Letter attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
 
 
 class GroupActivityPlan(models.Model):

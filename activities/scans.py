@@ -15,6 +15,7 @@ from notifications.registry import register_digest_section, register_scan
 from notifications.services import notify
 
 from .models import Activity, DeputyLetter, Participation
+from .services import letter_url
 
 # Days after an activity ends before its recorder is reminded; then a second time.
 ATTENDANCE_REMINDER_DAYS = (2, 7)
@@ -47,11 +48,18 @@ def attendance_overdue(now) -> int:
 @register_scan("deputies.activity_day_before")
 def activity_day_before(now) -> int:
     tomorrow = timezone.localtime(now).date() + datetime.timedelta(days=1)
-    rows = Participation.objects.filter(
-        activity__start_date=tomorrow,
-        status__in=[Participation.Status.ACCEPTED, Participation.Status.INVITED],
-        deputy__user__isnull=False,
-    ).select_related("activity", "deputy__user")
+    rows = (
+        Participation.objects.filter(
+            activity__start_date=tomorrow,
+            status__in=[Participation.Status.ACCEPTED, Participation.Status.INVITED],
+            deputy__user__isnull=False,
+        )
+        .exclude(
+            # The deputy on duty at a station is reminded by the station's own scan, with the hours.
+            activity__kind=Activity.Kind.STATION
+        )
+        .select_related("activity", "deputy__user")
+    )
     sent = 0
     for p in rows:
         if notify(
@@ -93,7 +101,7 @@ def letter_deadlines(now) -> int:
                 key=f"letter:{letter.pk}:{key}",
                 title=title % {"date": letter.reply_due, "subject": letter.subject},
                 body=letter.content[:500],
-                url="/portal/",
+                url=letter_url(letter, "unit"),
             ):
                 sent += 1
     waiting = DeputyLetter.objects.filter(
@@ -106,7 +114,7 @@ def letter_deadlines(now) -> int:
             letter.deputy.user,
             key=f"letter:{letter.pk}:feedback-missing",
             title=_("Your feedback is still missing: %(subject)s") % {"subject": letter.subject},
-            url="/portal/archive/",
+            url=letter_url(letter, "portal"),
         ):
             sent += 1
     return sent

@@ -4,6 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from deputies.models import Deputy
+from deputies.selectors import served_from_q
 
 from .models import Activity, Participation
 
@@ -56,10 +57,15 @@ def invite_candidates(
     grassroots_only: bool = False,
     q: str = "",
 ) -> QuerySet[Deputy]:
-    """Serving deputies of the activity's congress (current term) not yet invited, narrowed by the filters."""
+    """Serving deputies of the activity's congress (current term), and the national and provincial
+    deputies it serves (item 7), not yet invited, narrowed by the filters."""
     invited = Participation.objects.filter(activity=activity, deputy=OuterRef("pk"))
     qs = (
-        Deputy.objects.filter(congress_id=activity.congress_id, term__is_current=True, status=Deputy.Status.SERVING)
+        Deputy.objects.filter(
+            Q(congress_id=activity.congress_id) | served_from_q([activity.congress_id]),
+            term__is_current=True,
+            status=Deputy.Status.SERVING,
+        )
         .exclude(Exists(invited))
         .select_related("electoral_unit")
     )
@@ -100,3 +106,79 @@ def walk_in_matches(*, activity: Activity, names=(), mobiles=()) -> list[Deputy]
         .prefetch_related("status_changes")
         .order_by("name", "pk")
     )
+
+
+# --- Deputies' letters (代表信访) -------------------------------------------------------------
+
+
+def _letters():
+    from .models import DeputyLetter
+
+    return DeputyLetter.objects.select_related("deputy", "body")
+
+
+def letters_for_deputy(*, user):
+    """The letters of every mandate of the user, newest first."""
+    return _letters().filter(deputy__user=user).order_by("-created_at", "-pk")
+
+
+def letters_for_unit(*, actor):
+    """The letters forwarded to the actor's unit (nothing for anyone without a unit)."""
+    from accounts import roles
+
+    from .models import DeputyLetter
+
+    if getattr(actor, "unit_id", None) is None or not roles.has_role(actor, roles.UNIT_OFFICER):
+        return DeputyLetter.objects.none()
+    return _letters().filter(body_id=actor.unit_id, forwarded_on__isnull=False).order_by("reply_due", "-pk")
+
+
+def letters_for_office(*, actor, status: str = ""):
+    """The letters of the deputies the staff member's office serves, those waiting on the office first."""
+    from accounts import roles
+    from core.exceptions import NotAllowed
+    from deputies.selectors import reached
+
+    if not roles.is_staff_member(actor):
+        raise NotAllowed
+    # Also the letters of the national and provincial deputies the office serves (item 7).
+    qs = reached(_letters(), actor, "deputy__")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("status", "-created_at", "-pk")
+
+
+def letter_get(*, actor, pk: int, audience: str):
+    """The letter as ``audience`` ("portal", "unit", "office") sees it; 404 when it is not theirs."""
+    source = {
+        "portal": lambda: letters_for_deputy(user=actor),
+        "unit": lambda: letters_for_unit(actor=actor),
+        "office": lambda: letters_for_office(actor=actor),
+    }[audience]()
+    letter = source.select_related("deputy__user", "deputy__congress").filter(pk=pk).first()
+    if letter is None:
+        raise Http404
+    return letter
+
+
+def letter_timeline(*, letter):
+    return list(letter.events.select_related("actor").order_by("created_at", "pk"))
+
+
+def letter_files(*, letter):
+    return list(letter.attachments.order_by("uploaded_at", "pk"))
+
+
+def letter_attachment_for(*, actor, letter_pk: int, pk: int):
+    """A file of a letter the actor may see on one of their pages (the deputy, the unit, staff), else None."""
+    from core.exceptions import NotAllowed
+
+    from .models import LetterAttachment
+
+    for audience in ("portal", "unit", "office"):
+        try:
+            letter = letter_get(actor=actor, pk=letter_pk, audience=audience)
+        except (Http404, NotAllowed):
+            continue
+        return LetterAttachment.objects.filter(letter=letter, pk=pk).first()
+    return None

@@ -41,14 +41,39 @@ PARTICIPATION = Workflow(
 ATTENDANCE_ACTIONS = {P.ATTENDED: "attend", P.ABSENT: "absent", P.EXCUSED: "excuse"}
 
 L = DeputyLetter.Status
+
+
+def _letter_event(letter, **fields):
+    from .models import LetterEvent
+
+    return LetterEvent.objects.create(letter=letter, **fields)
+
+
 LETTER = Workflow(
     model=DeputyLetter,
     transitions={
         "forward": t({L.RECEIVED}, L.FORWARDED, STAFF),
         "reply": t({L.FORWARDED}, L.REPLIED, UNIT, STAFF),
+        # The office may end a matter that needs no unit's answer (or no more waiting), with a reason.
+        "close": t({L.RECEIVED, L.FORWARDED}, L.CLOSED, STAFF),
         # Only the deputy rates the reply: nobody rates on a deputy's behalf.
         "feedback": t({L.REPLIED}, L.CLOSED, DEPUTY),
     },
-    labels={"forward": _("Forwarded"), "reply": _("Replied"), "feedback": _("Closed")},
+    labels={
+        "forward": _("Forwarded"),
+        "reply": _("Answered"),
+        "close": _("Closed by the office"),
+        "feedback": _("Feedback given"),
+    },
     state_labels=dict(L.choices),
+    event=_letter_event,
+    # A deputy lodges a letter in the portal, or staff enter one received on paper.
+    initial={L.RECEIVED},
 )
+
+# The timeline's words for steps that are not transitions.
+LETTER_EVENT_LABELS = {
+    **LETTER.labels,
+    "lodge": _("Lodged"),
+    "attach": _("File attached"),
+}

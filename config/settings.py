@@ -396,6 +396,13 @@ PROPOSALS_BROAD_REPLY_MONTHS = env_int("PROPOSALS_BROAD_REPLY_MONTHS", 6)
 PROPOSALS_REASSIGN_WORKDAYS = env_int("PROPOSALS_REASSIGN_WORKDAYS", 7)
 PROPOSALS_REHANDLE_MONTHS = env_int("PROPOSALS_REHANDLE_MONTHS", 1)
 PROPOSALS_RATING_REMINDER_DAYS = env_int("PROPOSALS_RATING_REMINDER_DAYS", 7)
+# Handling (issue 9): the official reply, assisting units, warnings and escalation.
+PROPOSALS_REPLY_MIN_CHARS = env_int("PROPOSALS_REPLY_MIN_CHARS", 30)
+PROPOSALS_REPLY_NEEDS_CONTACT = env_bool("PROPOSALS_REPLY_NEEDS_CONTACT", True)
+PROPOSALS_ASSIST_VIEW_MONTHS = env_int("PROPOSALS_ASSIST_VIEW_MONTHS", 1)
+PROPOSALS_DEADLINE_WARN_WORKDAYS = env_int("PROPOSALS_DEADLINE_WARN_WORKDAYS", 10)
+PROPOSALS_CHAIRPERSONS_OVERDUE_DAYS = env_int("PROPOSALS_CHAIRPERSONS_OVERDUE_DAYS", 30)
+PROPOSALS_RECESS_ASSIGN_WORKDAYS = env_int("PROPOSALS_RECESS_ASSIGN_WORKDAYS", 5)
 PROPOSALS_PUBLIC_STATS_CACHE_SECONDS = env_int("PROPOSALS_PUBLIC_STATS_CACHE_SECONDS", 600)
 # Whole anonymous public pages are cached this long (proposals/cache.py; any change to a public
 # item empties them at once); the list's filter choices this long. 0: off (the tests' default,
@@ -403,6 +410,14 @@ PROPOSALS_PUBLIC_STATS_CACHE_SECONDS = env_int("PROPOSALS_PUBLIC_STATS_CACHE_SEC
 PROPOSALS_PUBLIC_PAGE_CACHE_SECONDS = env_int("PROPOSALS_PUBLIC_PAGE_CACHE_SECONDS", 0 if TESTING else 300)
 PROPOSALS_PUBLIC_CHOICES_CACHE_SECONDS = env_int("PROPOSALS_PUBLIC_CHOICES_CACHE_SECONDS", 0 if TESTING else 60)
 
+# Every form the public may post (core/public_forms.py): the least seconds between drawing and
+# sending it, posts per address per window (PUBLIC_FORM_RATE_LIMITS = {scope: (n, seconds)} per
+# form), and the words that hold a post for review (a form's own setting wins).
+PUBLIC_FORM_MIN_FILL_SECONDS = env_int("PUBLIC_FORM_MIN_FILL_SECONDS", 2)
+PUBLIC_FORM_RATE_COUNT = env_int("PUBLIC_FORM_RATE_COUNT", 5)
+PUBLIC_FORM_RATE_SECONDS = env_int("PUBLIC_FORM_RATE_SECONDS", 3600)
+if env("PUBLIC_FORM_SENSITIVE_WORDS"):
+    PUBLIC_FORM_SENSITIVE_WORDS = env_list("PUBLIC_FORM_SENSITIVE_WORDS")
 # Liaison stations: the public opinion form (liaison/services.py). Unset words: the built-in list.
 if env("LIAISON_SENSITIVE_WORDS"):
     LIAISON_SENSITIVE_WORDS = env_list("LIAISON_SENSITIVE_WORDS")

@@ -33,3 +33,52 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(pk)[:40]}
                 )
         return super()._check_values(value)
+
+
+# --- Confirming an irreversible action ----------------------------------------------------------
+#
+# No JavaScript pop-up (the CSP allows no inline script, and confirm() is easy to click away):
+# the form carries a required checkbox that states what happens, and the view refuses the action
+# with a message when it is not ticked. Use ConfirmationMixin on a form that only does the action,
+# or ConfirmForm beside a form whose other buttons (e.g. "Save draft") need no confirmation.
+
+CONFIRM_FIELD = "confirm"
+
+
+def _confirm_field(label) -> forms.BooleanField:
+    from django.utils.translation import gettext_lazy as _
+
+    return forms.BooleanField(
+        label=label,
+        required=True,
+        error_messages={"required": _("Tick the box to confirm: this step cannot be undone.")},
+    )
+
+
+class ConfirmationMixin:
+    """Adds the required ``confirm`` checkbox to a form; ``confirm_label`` states what happens
+    (e.g. "I have checked the item: publishing it shows it on the public site")."""
+
+    confirm_label = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils.translation import gettext_lazy as _
+
+        self.fields[CONFIRM_FIELD] = _confirm_field(self.confirm_label or _("I confirm: this cannot be undone."))
+
+
+class ConfirmForm(ConfirmationMixin, forms.Form):
+    """The checkbox alone, validated only when the irreversible button was pressed."""
+
+    def __init__(self, *args, label=None, **kwargs):
+        if label is not None:
+            self.confirm_label = label
+        super().__init__(*args, **kwargs)
+
+    @property
+    def refusal(self) -> str:
+        """The message to show when the box was not ticked ("" when it was)."""
+        if self.is_valid():
+            return ""
+        return " ".join(self.errors.get(CONFIRM_FIELD, []))

@@ -6,6 +6,7 @@ from itertools import groupby
 import nh3
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext_lazy
 
 
 def clean_text(value: str) -> str:
@@ -47,3 +48,30 @@ def render_body(text: str) -> str:
             else:
                 out.append("<p>" + "<br>".join(escape(x) for x in run) + "</p>")
     return mark_safe("".join(out))
+
+
+# Django's own length messages, re-declared so that our catalogue (LOCALE_PATHS, which wins over
+# Django's) words them plainly: Django's Chinese says "确保该变量包含不超过 200 字符" ("变量" is
+# programmer's wording). The msgids and plural forms must stay exactly Django's (validators.py).
+DJANGO_LENGTH_MESSAGES = (
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+    ngettext_lazy(
+        "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+)
+
+
+def pinyin_sort_key(text: str) -> str:
+    """A key that sorts Chinese names in pinyin order (市公安局 before 市交通运输局): each character's
+    toneless pinyin, then the text itself so that homophones keep a fixed order. Letters and
+    digits stay as they are, lower-cased."""
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(text or "", style=Style.NORMAL, errors=lambda chars: list(chars))
+    return (" ".join(s.lower() for s in syllables) + "|" + (text or ""))[:400]

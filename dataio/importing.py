@@ -630,9 +630,43 @@ class PortalResource(resources.ModelResource):
                 continue
             setattr(instance, attribute, value)
 
+    #: A many-to-many set from a column: (the model's field, the instance attribute apply_row
+    #: leaves the chosen objects in, None when the column is absent). Written after the row.
+    m2m_import: tuple[str, str] | None = None
+
     def has_side_effects(self, instance) -> bool:
-        """True when saving the row does more than the snapshot shows (e.g. creates an account)."""
-        return False
+        """True when saving the row does more than the snapshot shows (e.g. creates an account,
+        or changes the ``m2m_import`` set, which the snapshot of the row's fields cannot see)."""
+        if self.m2m_import is None:
+            return False
+        field, attribute = self.m2m_import
+        chosen = getattr(instance, attribute, None)
+        if chosen is None or instance.pk is None:
+            return chosen is not None
+        return {obj.pk for obj in chosen} != set(getattr(instance, field).values_list("pk", flat=True))
+
+    def save_m2m(self, instance, row, **kwargs):
+        if self.m2m_import is None:
+            return super().save_m2m(instance, row, **kwargs)
+        field, attribute = self.m2m_import
+        chosen = getattr(instance, attribute, None)
+        if chosen is not None and (kwargs.get("using_transactions") or not kwargs.get("dry_run")):
+            getattr(instance, field).set(chosen)
+
+    def check_unique_name(self, errors: RowErrors, *, key, name: str, number: int, instance, taken_message) -> None:
+        """A name unique within ``key`` (a congress, a term): refused when an earlier row of the
+        file or another record already has it. Needs ``self._seen_names`` ({key: row}) and
+        ``self._existing_names`` ({key: pk}) from before_import; ``taken_message(pk)`` words the
+        clash with a stored record."""
+        if key in self._seen_names:
+            errors.add(
+                "name",
+                _("%(name)s is also in row %(row)d of this file.") % {"name": name, "row": self._seen_names[key]},
+            )
+        self._seen_names.setdefault(key, number)
+        existing = self._existing_names.get(key)
+        if existing is not None and existing != instance.pk:
+            errors.add("name", taken_message(existing))
 
     def _check_record_id(self, instance, row, errors: RowErrors, number: int) -> None:
         if "id" not in self._present:

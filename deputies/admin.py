@@ -1,6 +1,9 @@
+from types import SimpleNamespace
+
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -12,7 +15,7 @@ from core.exceptions import InvalidTransition, NotAllowed
 from core.masking import mask_mobile
 from dataio.formats import PortalImportExportMixin
 
-from . import services, workflow
+from . import selectors, services, workflow
 from .account_resources import UserResource
 from .models import (
     ByElection,
@@ -106,13 +109,93 @@ class ElectoralUnitAdmin(PortalImportExportMixin, ScopedModelAdmin):
         return obj.vacancy_count
 
 
+class ServedScopeAdminMixin:
+    """Rows of the office's own congresses and of the national and provincial deputies and
+    groups it serves (work plan item 7): seen, changed and added by the city office, never by
+    a district office or another city's (``deputies.selectors.reach_q``).
+
+    ``reach_path`` leads from the row to the deputy or group its scope follows ("" for a
+    group itself). Put it before ``ScopedModelAdmin``: it replaces the plain congress filter.
+    """
+
+    reach_path = ""
+
+    def _reach_prefix(self) -> str:
+        return f"{self.reach_path}__" if self.reach_path else ""
+
+    def _reach_target(self, obj):
+        return getattr(obj, self.reach_path, None) if self.reach_path else obj
+
+    def _reach_target_from(self, data):
+        if self.reach_path:
+            return data.get(self.reach_path)
+        congress = data.get("congress")
+        if congress is None:
+            return None
+        served_by = data.get("served_by")
+        return SimpleNamespace(
+            congress=congress,
+            congress_id=congress.pk,
+            served_by_id=served_by.pk if served_by else None,
+            electoral_unit=data.get("electoral_unit"),
+        )
+
+    def get_queryset(self, request):
+        return selectors.reached(admin.ModelAdmin.get_queryset(self, request), request.user, self._reach_prefix())
+
+    def _obj_in_scope(self, request, obj):
+        return obj is None or selectors.in_reach(request.user, self._reach_target(obj))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        owner = self
+
+        class ReachForm(form):
+            def clean(self):
+                data = super().clean()
+                target = owner._reach_target_from(data)
+                if target is not None and not selectors.in_reach(request.user, target):
+                    raise ValidationError(
+                        _(
+                            "Your office does not serve this congress's deputies. For a national or "
+                            "provincial group, name your congress under “Served by the office of”."
+                        )
+                    )
+                return data
+
+        return ReachForm
+
+    def save_model(self, request, obj, form, change):
+        if not selectors.in_reach(request.user, self._reach_target(obj)):
+            raise PermissionDenied
+        admin.ModelAdmin.save_model(self, request, obj, form, change)
+
+
 @admin.register(DeputyGroup)
-class DeputyGroupAdmin(PortalImportExportMixin, ScopedModelAdmin):
+class DeputyGroupAdmin(ServedScopeAdminMixin, PortalImportExportMixin, ScopedModelAdmin):
     resource_classes = [DeputyGroupResource]
-    list_display = ["name", "kind", "congress", "term", "electoral_unit", "leader", "field"]
+    list_display = ["name", "kind", "congress", "term", "electoral_unit", "served_by", "leader", "field"]
     list_filter = ["kind", "congress", "term"]
     search_fields = ["name", "field"]
     autocomplete_fields = ["leader", "members", "electoral_unit"]
+    list_select_related = ["congress", "term", "electoral_unit", "served_by", "leader"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A group of the national or provincial deputies elected in the city belongs to the
+        # higher congress: the office may pick that congress and its term, and names itself
+        # as the office that serves the group.
+        scope = roles.congress_scope_ids(request.user)
+        if scope is not None:
+            reachable = Q(pk__in=scope) | Q(level__in=selectors.ABOVE_CITY)
+            if db_field.name == "congress":
+                kwargs["queryset"] = Congress.objects.filter(reachable)
+            elif db_field.name == "term":
+                kwargs["queryset"] = Term.objects.filter(
+                    Q(congress_id__in=scope) | Q(congress__level__in=selectors.ABOVE_CITY)
+                ).select_related("congress")
+            elif db_field.name == "served_by":
+                kwargs["queryset"] = Congress.objects.filter(pk__in=scope)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -157,15 +240,14 @@ class DeputyAdmin(PortalImportExportMixin, ScopedModelAdmin):
         (_("Occupation"), {"fields": ["occupation", "employer", "is_grassroots"]}),
         (_("Personal data (confidential)"), {"fields": ["mobile", "id_number", "address", "email"]}),
         (_("Public profile"), {"fields": ["public_bio", "is_public"]}),
-        (_("Status and account"), {"fields": ["status", "elected_on", "user", "created_at"]}),
+        (_("Status and account"), {"fields": ["status", "elected_on", "user", "served_by", "created_at"]}),
     ]
 
     def get_queryset(self, request):
         # Not the plain congress filter: the city office also serves the NPC and provincial
         # deputies elected in the city (accounts.roles.deputy_scope_q).
-        qs = admin.ModelAdmin.get_queryset(self, request)
-        condition = roles.deputy_scope_q(request.user)
-        return qs if condition is None else qs.filter(condition)
+        # Also those it serves by name (``served_by``): see deputies.selectors.reach_q.
+        return selectors.reached(admin.ModelAdmin.get_queryset(self, request), request.user)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -467,9 +549,11 @@ class CredentialsReviewAdmin(ScopedModelAdmin):
 
 
 @admin.register(PerformanceAssistant)
-class PerformanceAssistantAdmin(ScopedModelAdmin):
+class PerformanceAssistantAdmin(ServedScopeAdminMixin, ScopedModelAdmin):
     congress_path = "deputy__congress_id"
+    reach_path = "deputy"
     list_display = ["name", "deputy", "employer", "start_date", "end_date"]
+    list_select_related = ["deputy"]
     search_fields = ["name", "deputy__name"]
     autocomplete_fields = ["deputy", "user"]
 

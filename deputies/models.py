@@ -151,6 +151,17 @@ class DeputyGroup(models.Model):
         related_name="groups",
         verbose_name=_("Electoral unit"),
     )
+    # A national or provincial group is served by the office of the congress where its deputies were
+    # elected (work plan item 7): the city office runs the group and its plans.
+    served_by = models.ForeignKey(
+        Congress,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)s_served",
+        verbose_name=_("Served by the office of"),
+        help_text=_("For a national or provincial deputy or group: the congress whose office serves them in the city."),
+    )
     field = models.CharField(_("Field"), max_length=40, blank=True)
     leader = models.ForeignKey(
         "Deputy", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("Leader")
@@ -186,6 +197,18 @@ class Deputy(EncryptedFieldsMixin, models.Model):
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="deputies", verbose_name=_("Term"))
     electoral_unit = models.ForeignKey(
         ElectoralUnit, on_delete=models.PROTECT, related_name="deputies", verbose_name=_("Electoral unit")
+    )
+    # A national or provincial mandate is served by the office of the congress where the deputy was
+    # elected or lives (work plan item 7): the city office runs their groups, plans, assistants
+    # and invitations although the mandate belongs to a higher congress.
+    served_by = models.ForeignKey(
+        Congress,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)s_served",
+        verbose_name=_("Served by the office of"),
+        help_text=_("For a national or provincial deputy or group: the congress whose office serves them in the city."),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -9,6 +9,7 @@ bulk inserts, not a query per row. See portal/importing.py for what all resource
 import re
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,6 +43,9 @@ from dataio.importing import (
 
 from .models import Congress, Deputy, DeputyGroup, ElectoralUnit, Term
 from .workflow import DEPUTY_STATUS
+
+# Statuses that hold one of the electoral unit's seats (a suspended deputy keeps the mandate).
+SEAT_HOLDING = (Deputy.Status.PENDING, Deputy.Status.SERVING, Deputy.Status.SUSPENDED)
 
 # A name with its record ID, as exported when two deputies of a term share a name: 张伟（123）
 NAME_WITH_ID = re.compile(r"^(?P<name>.*?)\s*[(（]\s*(?P<id>\d+)\s*[)）]$")
@@ -265,6 +269,14 @@ class DeputyResource(PortalResource):
                 self._users[("email", user.email)] = user
         self._can_create_accounts = roles.is_staff_member(self.user) and self.user.has_perm("accounts.change_user")
         self._users_to_sync = {}
+        # Seats taken per (term, electoral unit): one grouped query, kept up to date row by row.
+        self._seats_taken = {
+            (row["term_id"], row["electoral_unit_id"]): row["n"]
+            for row in Deputy.objects.filter(status__in=SEAT_HOLDING)
+            .values("term_id", "electoral_unit_id")
+            .annotate(n=Count("id"))
+        }
+        self._unit_rows = {}
 
     def _account_rows(self, dataset) -> list[int]:
         """Indexes of the rows whose "create account" cell says yes (a bad cell counts: its
@@ -286,6 +298,9 @@ class DeputyResource(PortalResource):
         return self._users[key]
 
     def apply_row(self, instance, values, row, errors, *, number, **kwargs):
+        held_before = (
+            (instance.term_id, instance.electoral_unit_id) if instance.pk and instance.status in SEAT_HOLDING else None
+        )
         congress, term = resolve_congress_term(self, self.lookups, values, errors)
         unit = None
         if congress is not None and values.get("electoral_unit"):
@@ -326,6 +341,61 @@ class DeputyResource(PortalResource):
         instance._portal_account = None
         if values.get("create_account") and not instance.user_id:
             self._plan_account(instance, errors, number)
+        if term is not None and unit is not None and not errors:
+            self._check_seats(instance, unit, term, held_before, errors)
+        instance._portal_unit = unit
+
+    def _check_seats(self, instance, unit, term, held_before, errors):
+        """An electoral unit elects ``seats`` deputies a term: a row that would give it one more
+        deputy than that is refused (the import wrote 284 deputies into a 39-seat district)."""
+        seat = (term.pk, unit.pk)
+        if instance.status not in SEAT_HOLDING or held_before == seat:
+            return
+        taken = self._seats_taken.get(seat, 0)
+        if unit.seats is not None and taken >= unit.seats:
+            errors.add(
+                "electoral_unit",
+                _(
+                    "%(unit)s elects %(seats)d deputies and all %(seats)d seats are taken (by the roster and"
+                    " the rows above): this deputy would be one too many. Record the vacancy first, or"
+                    " correct the electoral unit."
+                )
+                % {"unit": unit.name, "seats": unit.seats},
+            )
+            return
+        self._seats_taken[seat] = taken + 1
+        if held_before is not None:  # moved from another unit: that seat is free again
+            self._seats_taken[held_before] = self._seats_taken.get(held_before, 1) - 1
+
+    def import_instance(self, instance, row, **kwargs):
+        """Counts each row under its electoral unit for the preview (new, changed, with problems)."""
+        instance._portal_unit = None
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError:
+            self._count_row(instance, "errors")
+            raise
+        if not self._row_skip:
+            self._count_row(instance, "updated" if instance.pk else "new")
+
+    def _count_row(self, instance, kind: str):
+        unit = getattr(instance, "_portal_unit", None)
+        key = unit.pk if unit is not None else None
+        counts = self._unit_rows.setdefault(key, {"unit": unit, "new": 0, "updated": 0, "errors": 0})
+        counts[kind] += 1
+        counts["term_id"] = instance.term_id
+
+    def unit_summary(self) -> list[dict]:
+        """Per electoral unit of the file: new, changed and refused rows, and the seats still free
+        of the file's term (None where the unit's seats are not recorded)."""
+        lines = []
+        for counts in self._unit_rows.values():
+            unit = counts["unit"]
+            left = None
+            if unit is not None and unit.seats is not None:
+                left = unit.seats - self._seats_taken.get((counts["term_id"], unit.pk), 0)
+            lines.append({**counts, "name": unit.name if unit else _("(no electoral unit found)"), "seats_left": left})
+        return sorted(lines, key=lambda line: (line["unit"] is None, line["name"]))
 
     def _check_unique(self, instance, values, errors, number, term, name, seen, in_db):
         value = values.get(name)
@@ -415,6 +485,7 @@ class DeputyResource(PortalResource):
         self._users_to_sync[user.pk] = user
 
     def after_import(self, dataset, result, **kwargs):
+        result.group_summary = self.unit_summary()
         # The deputy rows exist only after the last bulk insert: the deputy role follows now.
         if not kwargs.get("dry_run") and not (result.has_errors() or result.has_validation_errors()):
             user_sync_roles_many(users=self._users_to_sync.values())
@@ -514,6 +585,8 @@ class DeputyGroupResource(PortalResource):
 
     required_fields = ("congress", "name")
 
+    m2m_import = ("members", "_portal_members")
+
     class Meta:
         model = DeputyGroup
         fields = ["id", "congress", "term", "kind", "name", "electoral_unit", "field", "leader", "members"]
@@ -588,32 +661,17 @@ class DeputyGroupResource(PortalResource):
             members = [self._deputy(term, name, "members", errors) for name in values["members"]]
             instance._portal_members = [m for m in members if m is not None]
         if values.get("name"):
-            key = (term.pk, values["name"])
-            if key in self._seen_names:
-                errors.add(
-                    "name",
-                    _("%(name)s is also in row %(row)d of this file.")
-                    % {"name": values["name"], "row": self._seen_names[key]},
-                )
-            self._seen_names.setdefault(key, number)
-            existing = self._existing_names.get(key)
-            if existing is not None and existing != instance.pk:
-                errors.add(
-                    "name",
+            self.check_unique_name(
+                errors,
+                key=(term.pk, values["name"]),
+                name=values["name"],
+                number=number,
+                instance=instance,
+                taken_message=lambda pk: (
                     _("%(term)s already has a group named “%(name)s” (record %(id)s).")
-                    % {"term": term, "name": values["name"], "id": existing},
-                )
-
-    def has_side_effects(self, instance):
-        members = getattr(instance, "_portal_members", None)
-        if members is None or instance.pk is None:
-            return members is not None
-        return {m.pk for m in members} != set(instance.members.values_list("pk", flat=True))
-
-    def save_m2m(self, instance, row, **kwargs):
-        members = getattr(instance, "_portal_members", None)
-        if members is not None and (kwargs.get("using_transactions") or not kwargs.get("dry_run")):
-            instance.members.set(members)
+                    % {"term": term, "name": values["name"], "id": pk}
+                ),
+            )
 
     # Export: a name shared by two deputies of a term gets its record ID, so it re-imports.
     def before_export(self, queryset, **kwargs):

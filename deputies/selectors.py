@@ -19,9 +19,7 @@ def deputy_list_for_staff(*, actor) -> QuerySet[Deputy]:
     """Deputies of the congresses a staff member works for (all, for a superuser)."""
     if not roles.is_staff_member(actor):
         raise NotAllowed
-    qs = Deputy.objects.select_related("congress", "term", "electoral_unit", "user")
-    condition = roles.deputy_scope_q(actor)
-    return qs if condition is None else qs.filter(condition)
+    return reached(Deputy.objects.select_related("congress", "term", "electoral_unit", "user"), actor)
 
 
 def electoral_unit_counts(*, congress_id: int, term_id: int) -> QuerySet[ElectoralUnit]:
@@ -55,3 +53,54 @@ def serving_count(*, congress_id: int, term_id: int) -> int:
 
 def personal_data_visible(*, actor, deputy: Deputy) -> bool:
     return can_view_personal_data(actor, deputy)
+
+
+# --- National and provincial deputies elected in the city (work plan item 7) ------------------
+
+ABOVE_CITY = (Congress.Level.NATIONAL, Congress.Level.PROVINCIAL)
+
+
+def served_from_q(congress_ids, prefix: str = "") -> Q:
+    """National and provincial rows (deputies or groups) that one of ``congress_ids`` serves:
+    named as served by it, or elected by it (a provincial deputy elected by the city congress).
+
+    ``prefix`` leads from the row to the deputy or group (``"deputy__"``, ``"group__"``).
+    """
+    ids = list(congress_ids)
+    return Q(**{f"{prefix}congress__level__in": ABOVE_CITY}) & (
+        Q(**{f"{prefix}served_by_id__in": ids}) | Q(**{f"{prefix}electoral_unit__electing_congress_id__in": ids})
+    )
+
+
+def reach_q(actor, prefix: str = "") -> Q | None:
+    """The deputies or groups a staff member manages: those of their congresses and below,
+    and the national and provincial ones those congresses serve. None: no limit (superuser)."""
+    scope = roles.congress_scope_ids(actor)
+    if scope is None:
+        return None
+    return Q(**{f"{prefix}congress_id__in": scope}) | served_from_q(scope, prefix)
+
+
+def reached(queryset, actor, prefix: str = ""):
+    condition = reach_q(actor, prefix)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def is_served_by(target, congress_ids) -> bool:
+    """The same rule as ``served_from_q`` for one loaded deputy or group."""
+    if target is None or target.congress.level not in ABOVE_CITY:
+        return False
+    if target.served_by_id in congress_ids:
+        return True
+    unit = target.electoral_unit
+    return unit is not None and unit.electing_congress_id in congress_ids
+
+
+def in_reach(actor, target) -> bool:
+    """Whether a staff member manages ``target`` (a deputy or a group), by ``reach_q``'s rule."""
+    scope = roles.congress_scope_ids(actor)
+    if scope is None:
+        return True
+    if target is None:
+        return False
+    return target.congress_id in scope or is_served_by(target, scope)

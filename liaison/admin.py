@@ -69,7 +69,9 @@ class DutyAdminForm(forms.ModelForm):
         data = super().clean()
         if self.errors:
             return data
-        duty = Duty(pk=self.instance.pk, **{k: data.get(k) for k in self.Meta.fields})
+        # Read-only fields (a change keeps the station and deputy) are not in the data.
+        values = {k: data[k] if k in data else getattr(self.instance, k) for k in self.Meta.fields}
+        duty = Duty(pk=self.instance.pk, **values)
         try:
             services.duty_check(duty)
         except ValidationError as exc:
@@ -81,16 +83,25 @@ class DutyAdminForm(forms.ModelForm):
 class DutyAdmin(ScopedModelAdmin):
     form = DutyAdminForm
     congress_path = "station__congress_id"
-    list_display = ["date", "start_time", "end_time", "station", "deputy", "ledger"]
-    list_filter = ["date", "station__district"]
+    list_display = ["date", "start_time", "end_time", "station", "deputy", "ledger", "cancelled"]
+    list_filter = ["date", "station__district", ("cancelled_at", admin.EmptyFieldListFilter)]
     search_fields = ["station__name", "deputy__name"]
     autocomplete_fields = ["station", "deputy"]
     date_hierarchy = "date"
     list_select_related = ["station", "deputy", "activity"]
 
     def get_readonly_fields(self, request, obj=None):
-        # A duty keeps its station and deputy: a change of either is a new duty.
+        # A duty keeps its station and deputy: a change of either is a new duty. A cancelled
+        # duty stays as it was (schedule a new one).
+        if obj is not None and obj.cancelled_at is not None:
+            return ["station", "deputy", "date", "start_time", "end_time"]
         return ["station", "deputy"] if obj is not None else []
+
+    @admin.display(description=_("Cancelled"))
+    def cancelled(self, obj):
+        if obj.cancelled_at is None:
+            return "—"
+        return format_html("{}：{}", obj.cancelled_at.date().isoformat(), obj.cancel_reason)
 
     @admin.display(description=_("Reception in the ledger"))
     def ledger(self, obj):
@@ -127,7 +138,8 @@ class DutyAdmin(ScopedModelAdmin):
             self.message_user(request, str(exc), level="error")
 
     def has_delete_permission(self, request, obj=None):
-        # A reception already in the ledger stays there; move it instead.
+        # A reception already in the ledger stays there; a coming one is cancelled, with its
+        # reason, on the station's office page (liaison_office:station), which withdraws it.
         return False
 
 
@@ -198,7 +210,7 @@ class OpinionAdmin(ScopedModelAdmin):
 class CommitteeAdminForm(forms.ModelForm):
     class Meta:
         model = Committee
-        fields = ["congress", "kind", "name", "liaison_deputies"]
+        fields = ["congress", "kind", "name", "liaison_deputies", "activities"]
 
     def clean(self):
         data = super().clean()
@@ -210,6 +222,14 @@ class CommitteeAdminForm(forms.ModelForm):
                     "liaison_deputies",
                     _("Not deputies of this congress: %(names)s") % {"names": "、".join(wrong)},
                 )
+        activities = data.get("activities")
+        if congress is not None and activities:
+            wrong = [a.title for a in activities if a.congress_id != congress.pk]
+            if wrong:
+                self.add_error(
+                    "activities",
+                    _("Not activities of this congress: %(names)s") % {"names": "、".join(wrong)},
+                )
         return data
 
 
@@ -219,7 +239,7 @@ class CommitteeAdmin(ScopedModelAdmin):
     list_display = ["name", "kind", "congress", "liaison_count"]
     list_filter = ["kind", "congress"]
     search_fields = ["name"]
-    autocomplete_fields = ["liaison_deputies"]
+    autocomplete_fields = ["liaison_deputies", "activities"]
 
     def get_queryset(self, request):
         from django.db.models import Count

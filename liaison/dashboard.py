@@ -1,5 +1,8 @@
-"""The liaison block of the staff dashboard: public opinions held for review, waiting to be
-assigned, and assigned but unanswered beyond the working days allowed."""
+"""The liaison blocks of the staff dashboard: public opinions held for review, waiting to be
+assigned, and assigned but unanswered beyond the working days allowed; the two coverage shares;
+the consultations open for comment."""
+
+import datetime
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -70,4 +73,26 @@ def coverage_panel(actor, today) -> Panel | None:
             "coverage_leader_visits": counts["visited"],
             "coverage_sc_meetings": counts["attended"],
         },
+    )
+
+
+@dashboard_panels.register("liaison.consultations", order=32)
+def consultations_panel(actor, today) -> Panel:
+    """Drafts open for the deputies' comments (published, not yet closed) in the staff member's
+    congresses, and those of them closing within three days, in one query."""
+    from .models import Consultation
+    from .scans import CONSULTATION_REMINDER_DAYS
+
+    open_q = Q(published_at__isnull=False, closes_on__gte=today)
+    soon = today + datetime.timedelta(days=CONSULTATION_REMINDER_DAYS)
+    counts = scoped(Consultation.objects.all(), actor, "committee__congress_id").aggregate(
+        open=Count("pk", filter=open_q),
+        closing=Count("pk", filter=open_q & Q(closes_on__lte=soon)),
+    )
+    page = reverse("liaison_office:consultations")
+    return Panel(
+        figures=[
+            Figure("consultations_open", _("drafts open for the deputies' comments"), counts["open"], page),
+            Figure("consultations_closing", _("of them closing within three days"), counts["closing"], page),
+        ]
     )

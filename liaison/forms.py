@@ -1,30 +1,21 @@
 """Forms of the liaison pages: parsing only; the rules are in services.py."""
 
-import time
-
 from django import forms
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
+
+from core.public_forms import PublicFormMixin
 
 from .models import Opinion
 
 STARTED_SALT = "liaison.opinion.started"
-# A person needs more than this to read the form and write something.
-MIN_FILL_SECONDS = 2
-# A form left open longer than a day is sent again from a fresh page.
-MAX_FILL_SECONDS = 24 * 3600
-HONEYPOT = "website"
-STARTED = "started"
 
 
-def started_token() -> str:
-    """The signed time the form was drawn, for its hidden field."""
-    return signing.dumps(time.time(), salt=STARTED_SALT)
+class OpinionForm(PublicFormMixin, forms.Form):
+    """The public's opinion form. Besides the fields (core.public_forms): a honeypot that people
+    never see (an empty ``website`` field hidden by the stylesheet) and the signed time the form
+    was drawn, at least PUBLIC_FORM_MIN_FILL_SECONDS before it is sent."""
 
-
-class OpinionForm(forms.Form):
-    """The public's opinion form. Besides the fields: a honeypot that people never see (an
-    empty ``website`` field hidden by the stylesheet) and the signed time the form was drawn."""
+    started_salt = STARTED_SALT
 
     deputy = forms.TypedChoiceField(label=_("To a deputy (optional)"), required=False, coerce=int, empty_value=None)
     category = forms.ChoiceField(label=_("Category"), choices=Opinion.Category.choices)
@@ -49,23 +40,6 @@ class OpinionForm(forms.Form):
             (d.pk, d.name) for d in self.deputies.values()
         ]
 
-    def clean(self):
-        data = super().clean()
-        if (self.data.get(HONEYPOT) or "").strip():
-            raise forms.ValidationError(_("Your opinion could not be sent. Please try again."), code="honeypot")
-        try:
-            started = signing.loads(self.data.get(STARTED) or "", salt=STARTED_SALT, max_age=MAX_FILL_SECONDS)
-            elapsed = time.time() - float(started)
-        except (signing.BadSignature, TypeError, ValueError):
-            raise forms.ValidationError(
-                _("This form has expired. Please check your opinion and send it again."), code="expired"
-            )
-        if elapsed < MIN_FILL_SECONDS:
-            raise forms.ValidationError(
-                _("That was very quick. Please check your opinion and send it again."), code="too_fast"
-            )
-        return data
-
     def chosen_deputy(self):
         return self.deputies.get(self.cleaned_data.get("deputy"))
 
@@ -80,6 +54,19 @@ class RequiredNoteForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DutyCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"maxlength": 200}),
+        help_text=_("The deputy is told, with this reason."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Yes, cancel this duty: it leaves the public schedule and the ledger."),
+        error_messages={"required": _("Please confirm that the duty is to be cancelled.")},
+    )
 
 
 class AssignForm(forms.Form):

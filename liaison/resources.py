@@ -123,32 +123,20 @@ class StationResource(PortalResource):
                 found = [self._deputy(term, name, errors) for name in values["deputies"]]
                 instance._portal_deputies = [d for d in found if d is not None]
         if values.get("name"):
-            key = (congress.pk, values["name"])
-            if key in self._seen_names:
-                errors.add(
-                    "name",
-                    _("%(name)s is also in row %(row)d of this file.")
-                    % {"name": values["name"], "row": self._seen_names[key]},
-                )
-            self._seen_names.setdefault(key, number)
-            existing = self._existing_names.get(key)
-            if existing is not None and existing != instance.pk:
-                errors.add(
-                    "name",
+            self.check_unique_name(
+                errors,
+                key=(congress.pk, values["name"]),
+                name=values["name"],
+                number=number,
+                instance=instance,
+                taken_message=lambda pk: (
                     _("%(congress)s already has a station named “%(name)s” (record %(id)s).")
-                    % {"congress": congress, "name": values["name"], "id": existing},
-                )
+                    % {"congress": congress, "name": values["name"], "id": pk}
+                ),
+            )
 
-    def has_side_effects(self, instance):
-        chosen = getattr(instance, "_portal_deputies", None)
-        if chosen is None or instance.pk is None:
-            return chosen is not None
-        return {d.pk for d in chosen} != set(instance.deputies.values_list("pk", flat=True))
-
-    def save_m2m(self, instance, row, **kwargs):
-        chosen = getattr(instance, "_portal_deputies", None)
-        if chosen is not None and (kwargs.get("using_transactions") or not kwargs.get("dry_run")):
-            instance.deputies.set(chosen)
+    # The stations' deputies: set after the row is saved (dataio.importing.PortalResource).
+    m2m_import = ("deputies", "_portal_deputies")
 
     def dehydrate_deputies(self, station):
         return "、".join(d.name for d in station.deputies.all())

@@ -34,7 +34,9 @@ def _today(now) -> datetime.date:
 def duty_reminders(now) -> int:
     tomorrow = _today(now) + datetime.timedelta(days=1)
     sent = 0
-    duties = Duty.objects.filter(date=tomorrow, deputy__user__isnull=False).select_related("station", "deputy__user")
+    duties = Duty.objects.filter(date=tomorrow, deputy__user__isnull=False, cancelled_at__isnull=True).select_related(
+        "station", "deputy__user"
+    )
     for duty in duties:
         created = notify(
             duty.deputy.user,

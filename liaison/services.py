@@ -13,13 +13,15 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.scoping import in_scope
 from activities.models import Activity
-from activities.services import activity_invite, activity_open_for
+from activities.services import activity_invite, activity_open_for, activity_withdraw
+from core import public_forms
 from core.crypto import keyed_hash
 from core.exceptions import InvalidTransition, NotAllowed
 from core.text import clean_text
@@ -39,7 +41,6 @@ CONTACT_MAX = 40
 ANSWER_MAX = 4000
 NOTE_MAX = 1000
 SUMMARY_MAX = 2000
-DEFAULT_SENSITIVE_WORDS = "法轮功,六四,台独,藏独,疆独,炸弹,枪支,代开发票,赌博,色情"
 # A phone or ID number in a text meant for the public: 7 or more digits in a row.
 _LONG_NUMBER = re.compile(r"\d[\d\s-]{5,}\d")
 _PHONE = re.compile(r"^[0-9+()\- ]{5,40}$")
@@ -49,10 +50,12 @@ TOKEN_BYTES = 24  # 192 bits of randomness in every private link
 # --- Settings ---------------------------------------------------------------------------------
 
 
+RATE_SCOPE = "opinion"  # the opinion form's own counter in core.public_forms
+
+
 def sensitive_words() -> list[str]:
-    raw = getattr(settings, "LIAISON_SENSITIVE_WORDS", DEFAULT_SENSITIVE_WORDS)
-    items = raw.split(",") if isinstance(raw, str) else list(raw)
-    return [w.strip() for w in items if w and w.strip()]
+    """LIAISON_SENSITIVE_WORDS, else PUBLIC_FORM_SENSITIVE_WORDS, else the built-in list."""
+    return public_forms.sensitive_words("LIAISON_SENSITIVE_WORDS")
 
 
 def answer_workdays() -> int:
@@ -60,10 +63,14 @@ def answer_workdays() -> int:
 
 
 def rate_limit() -> tuple[int, int]:
-    """(opinions, seconds): how many opinions one address may leave in that window."""
-    return (
-        int(getattr(settings, "LIAISON_OPINION_RATE_COUNT", 5)),
-        int(getattr(settings, "LIAISON_OPINION_RATE_SECONDS", 3600)),
+    """(opinions, seconds): how many opinions one address may leave in that window
+    (PUBLIC_FORM_RATE_LIMITS["opinion"], else LIAISON_OPINION_RATE_COUNT/_SECONDS)."""
+    return public_forms.rate_limit(
+        RATE_SCOPE,
+        default=(
+            int(getattr(settings, "LIAISON_OPINION_RATE_COUNT", 5)),
+            int(getattr(settings, "LIAISON_OPINION_RATE_SECONDS", 3600)),
+        ),
     )
 
 
@@ -96,7 +103,7 @@ def token_hash(token: str) -> str:
 
 
 def client_hash(ip: str | None) -> str:
-    return keyed_hash(ip or "unknown", "opinion-ip")
+    return public_forms.client_hash(ip, RATE_SCOPE)
 
 
 # --- Stations ---------------------------------------------------------------------------------
@@ -143,7 +150,11 @@ def duty_check(duty: Duty) -> None:
     if duty.start_time and duty.end_time and duty.end_time <= duty.start_time:
         errors["end_time"] = _("The duty must end after it starts.")
     clash = Duty.objects.filter(
-        deputy=deputy, date=duty.date, start_time__lt=duty.end_time, end_time__gt=duty.start_time
+        deputy=deputy,
+        date=duty.date,
+        start_time__lt=duty.end_time,
+        end_time__gt=duty.start_time,
+        cancelled_at__isnull=True,
     ).exclude(pk=duty.pk)
     if "deputy" not in errors and "end_time" not in errors and clash.exists():
         errors["start_time"] = _("%(name)s is already on duty at that time.") % {"name": deputy.name}
@@ -186,6 +197,8 @@ def duty_schedule(*, actor, station: Station, deputy: Deputy, date: datetime.dat
 def duty_update(*, actor, duty: Duty, date: datetime.date, start_time, end_time) -> Duty:
     """Move a duty; its ledger activity follows. A reception already recorded stays as it was."""
     require_station_staff(actor, duty.station)
+    if duty.cancelled_at is not None:
+        raise InvalidTransition(_("This duty was cancelled; schedule a new one instead."))
     if duty.activity_id and duty.activity.attendance_closed_at is not None:
         raise InvalidTransition(_("Attendance at this reception has been recorded; it can no longer be moved."))
     duty.date, duty.start_time, duty.end_time = date, start_time, end_time
@@ -194,6 +207,48 @@ def duty_update(*, actor, duty: Duty, date: datetime.date, start_time, end_time)
         duty.save(update_fields=["date", "start_time", "end_time"])
         duty.activity = _open_reception(actor, duty)
         duty.save(update_fields=["activity"])
+    return duty
+
+
+def duty_has_begun(duty: Duty, now: datetime.datetime | None = None) -> bool:
+    now = timezone.localtime(now)
+    return (duty.date, duty.start_time) <= (now.date(), now.time())
+
+
+def duty_cancel(*, actor, duty: Duty, reason: str) -> Duty:
+    """Call off a duty that has not begun, with the reason: the reception and the deputy's
+    invitation leave the ledger (``activity_withdraw``, so the archive never counts them), the
+    public schedule drops it, and the deputy is told. A duty that has begun or is past, or one
+    already cancelled, is refused and nothing changes."""
+    require_station_staff(actor, duty.station)
+    reason = _note(reason, required=True, field="reason", limit=200)
+    with transaction.atomic():
+        locked = Duty.objects.select_for_update().select_related("station", "deputy__user").get(pk=duty.pk)
+        if locked.cancelled_at is not None:
+            raise InvalidTransition(_("This duty is already cancelled."))
+        if duty_has_begun(locked):
+            raise InvalidTransition(_("This duty has begun or is over; it can no longer be cancelled."))
+        if locked.activity_id is not None:
+            activity_withdraw(actor=actor, activity=locked.activity)
+        locked.activity = None
+        locked.cancelled_at, locked.cancel_reason, locked.cancelled_by = timezone.now(), reason, actor
+        locked.save(update_fields=["activity", "cancelled_at", "cancel_reason", "cancelled_by"])
+        user = locked.deputy.user
+        if user is not None:
+            notify(
+                user,
+                key=f"liaison:duty:{locked.pk}:cancelled",
+                title=_("Your duty at %(station)s on %(date)s is cancelled")
+                % {"station": locked.station.name, "date": locked.date.isoformat()},
+                body=_("%(start)s–%(end)s. Reason: %(reason)s")
+                % {
+                    "start": locked.start_time.strftime("%H:%M"),
+                    "end": locked.end_time.strftime("%H:%M"),
+                    "reason": reason,
+                },
+                url=reverse("liaison_portal:duties"),
+            )
+    duty.activity, duty.cancelled_at, duty.cancel_reason, duty.cancelled_by = None, locked.cancelled_at, reason, actor
     return duty
 
 
@@ -216,26 +271,20 @@ def opinion_submit(
     oversized or NUL-carrying text, a bad phone number, and more than the rate limit's
     opinions from one address. An opinion with a sensitive word is kept, held for review.
     """
-    errors = {}
     if not station.is_active:
         raise ValidationError(_("This station does not take opinions at present."))
-    values = {"text": text or "", "author_name": author_name or "", "contact": contact or ""}
-    for name, value in values.items():
-        if "\x00" in value:
-            errors[name] = _("The text contains a character that cannot be stored (NUL).")
-    text = clean_text(values["text"])
-    author_name = clean_text(values["author_name"])
-    contact = values["contact"].strip()
-    if "text" not in errors:
-        if not text:
-            errors["text"] = _("Please write your opinion.")
-        elif len(text) > TEXT_MAX:
-            errors["text"] = _("Please keep your opinion to %(max)d characters (it has %(n)d).") % {
-                "max": TEXT_MAX,
-                "n": len(text),
-            }
-    if "author_name" not in errors and len(author_name) > NAME_MAX:
-        errors["author_name"] = _("At most %(max)d characters.") % {"max": NAME_MAX}
+    values = {"text": text, "author_name": author_name, "contact": contact}
+    cleaned, errors = public_forms.clean_fields(
+        values,
+        limits={"text": TEXT_MAX, "author_name": NAME_MAX},
+        required={"text": _("Please write your opinion.")},
+        plain=["contact"],
+        too_long={
+            "text": _("Please keep your opinion to %(max)d characters (it has %(n)d)."),
+            "author_name": _("At most %(max)d characters."),
+        },
+    )
+    text, author_name, contact = (cleaned.get(name, "") for name in ("text", "author_name", "contact"))
     if "contact" not in errors and contact and not _PHONE.match(contact):
         errors["contact"] = _("Please give a phone number (digits only), or leave it empty.")
     if category not in Opinion.Category.values:
@@ -244,9 +293,8 @@ def opinion_submit(
         errors["deputy"] = _("This deputy is not attached to this station.")
     if errors:
         raise ValidationError(errors)
-    found = [w for w in sensitive_words() if w in text or w in author_name]
+    found = public_forms.find_sensitive(text, author_name, setting="LIAISON_SENSITIVE_WORDS")
     address_hash = client_hash(ip)
-    count, seconds = rate_limit()
     token = secrets.token_urlsafe(TOKEN_BYTES)
     opinion = Opinion(
         station=station,
@@ -263,14 +311,16 @@ def opinion_submit(
     with transaction.atomic():
         # One at a time per station, so a burst cannot slip past the count.
         Station.objects.select_for_update().filter(pk=station.pk).first()
-        since = timezone.now() - datetime.timedelta(seconds=seconds)
-        if Opinion.objects.filter(client_hash=address_hash, created_at__gte=since).count() >= count:
-            raise ValidationError(
-                _(
-                    "Thank you. We have already received several opinions from your network connection;"
-                    " please try again in an hour, or visit the station in person."
-                )
-            )
+        public_forms.rate_limit_check(
+            RATE_SCOPE,
+            ip,
+            queryset=Opinion.objects.all(),
+            limit=rate_limit(),
+            message=_(
+                "Thank you. We have already received several opinions from your network connection;"
+                " please try again in an hour, or visit the station in person."
+            ),
+        )
         opinion.save()
         workflow._event(
             opinion,

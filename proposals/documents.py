@@ -378,3 +378,43 @@ def reply_summary(*, suggestion: Suggestion, assignments: list[Assignment], cosi
                 _body(doc, reply.text)
         _signature(doc, office_name(suggestion), timezone.localdate())
         return _save(doc)
+
+
+# --- The urging notice (催办通知) ---------------------------------------------------------------
+
+
+def urging_notice_letter(*, notice) -> bytes:
+    """A formal urging notice to a unit late with its reply, numbered, ready to print and stamp."""
+    assignment = notice.assignment
+    suggestion = assignment.suggestion
+    with translation.override(DOCUMENT_LANGUAGE):
+        doc = _new_document()
+        _title(doc, _("Urging notice on the handling of a deputy's suggestion (no. %(n)d)") % {"n": notice.number})
+        _para(doc, _("%(unit)s:") % {"unit": assignment.unit.name}, indent=False)
+        _para(
+            doc,
+            _(
+                "The suggestion “%(title)s” (%(number)s) of deputy %(deputy)s was assigned to your unit (%(role)s) "
+                "on %(assigned)s, with the reply due on %(deadline)s."
+            )
+            % {
+                "title": suggestion.title,
+                "number": _number(suggestion),
+                "deputy": suggestion.lead_deputy.name,
+                "role": assignment.get_role_display(),
+                "assigned": cn_date(assignment.assigned_on),
+                "deadline": cn_date(notice.deadline_then),
+            },
+        )
+        _body(doc, notice.text)
+        _table(
+            doc,
+            [
+                (_("Item number"), _number(suggestion)),
+                (_("Handling unit"), f"{assignment.unit.name}（{assignment.get_role_display()}）"),
+                (_("Reply due"), cn_date(notice.deadline_then)),
+                (_("Notice number"), str(notice.number)),
+            ],
+        )
+        _signature(doc, office_name(suggestion), timezone.localtime(notice.sent_at).date())
+        return _save(doc)

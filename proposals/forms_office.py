@@ -9,6 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ConfirmationMixin
+
 from .models import Assignment, Suggestion
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -280,3 +282,33 @@ class CloseForm(forms.Form):
 
 class PublishForm(forms.Form):
     published = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
+
+
+# --- Extensions and urging notices ------------------------------------------------------------
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[("grant", _("Grant the new date")), ("refuse", _("Refuse"))],
+    )
+    until = forms.DateField(
+        label=_("New date granted"),
+        widget=DATE,
+        required=False,
+        help_text=_("Empty: the date the unit asked for."),
+    )
+    note = forms.CharField(label=_("Note to the unit"), required=False, max_length=1000)
+
+
+class UrgingNoticeForm(ConfirmationMixin, forms.Form):
+    confirm_label = _("I confirm: the notice is sent to the unit and recorded.")
+
+    text = forms.CharField(
+        label=_("Text of the notice"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Empty: the standard wording with the missed deadline."),
+    )

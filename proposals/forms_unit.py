@@ -9,6 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ConfirmationMixin
+
 from .models import ContactLog, ReplyCategory
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -35,10 +37,12 @@ class ContactForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    # Nothing is required here: the service lists every missing piece at once, in one pass.
     category = forms.ModelChoiceField(
         label=_("Reply category"),
         queryset=ReplyCategory.objects.order_by("order", "code"),
         empty_label=None,
+        required=False,
         widget=forms.RadioSelect,
     )
     text = forms.CharField(
@@ -47,11 +51,11 @@ class ReplyForm(forms.Form):
     signer = forms.CharField(
         label=_("Signed by"), required=False, max_length=40, help_text=_("The leader who signed the reply letter.")
     )
-    replied_on = forms.DateField(label=_("Reply date"), widget=DATE, initial=timezone.localdate)
+    replied_on = forms.DateField(label=_("Reply date"), widget=DATE, initial=timezone.localdate, required=False)
     letter = forms.FileField(
         label=_("Signed reply letter"),
         required=False,
-        help_text=_("The scanned, stamped letter: PDF, Word, JPEG or PNG."),
+        help_text=_("Required: the signed, stamped letter as a PDF or a scan (JPEG or PNG)."),
     )
 
 
@@ -94,6 +98,25 @@ class CommitmentProgressForm(forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return value
+
+
+class AssistingViewForm(ConfirmationMixin, forms.Form):
+    confirm_label = _("I confirm: the view goes to the lead unit and cannot be changed afterwards.")
+
+    text = forms.CharField(
+        label=_("The unit's written view"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Sent to the lead unit, which takes it into its reply. The deputy is answered by the lead unit."),
+    )
+
+
+class ExtensionRequestForm(forms.Form):
+    until = forms.DateField(label=_("New date asked for"), widget=DATE, required=False)
+    reason = forms.CharField(
+        label=_("Why more time is needed"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReplyLetterForm(forms.Form):

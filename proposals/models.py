@@ -584,3 +584,98 @@ class Award(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.get_kind_display()}"
+
+
+class AssistingView(models.Model):
+    """The written view an assisting unit (协办) sends to the lead unit (主办), never to the deputy."""
+
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.CASCADE, related_name="assisting_view", verbose_name=_("Assignment")
+    )
+    text = models.TextField(_("Written view"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Sent by")
+    )
+    sent_at = models.DateTimeField(_("Sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Assisting unit's view")
+        verbose_name_plural = _("Assisting units' views")
+        ordering = ["sent_at", "id"]
+
+    def __str__(self):
+        return f"{self.assignment} {self.sent_at:%Y-%m-%d}"
+
+
+class Extension(models.Model):
+    """A unit's request for more time (延期), granted with a new date or refused by the office."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("Assignment")
+    )
+    reason = models.TextField(_("Reason"))
+    requested_until = models.DateField(_("New date asked for"))
+    old_deadline = models.DateField(_("Deadline before the request"))
+    granted_until = models.DateField(_("New date granted"), null=True, blank=True)
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Requested by")
+    )
+    requested_at = models.DateTimeField(_("Requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Decided by"),
+    )
+    decided_at = models.DateTimeField(_("Decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("Note on the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("Extension")
+        verbose_name_plural = _("Extensions")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            # One open request per assignment at a time.
+            models.UniqueConstraint(
+                fields=["assignment"], condition=Q(status="requested"), name="extension_one_open_request"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="granted", granted_until__isnull=False) | ~Q(status="granted"),
+                name="extension_granted_has_a_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} → {self.requested_until}"
+
+
+class UrgingNotice(models.Model):
+    """A formal urging notice (催办通知) the office sends to a unit late with its reply."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="urging_notices", verbose_name=_("Assignment")
+    )
+    number = models.PositiveSmallIntegerField(_("Notice number"), default=1)
+    text = models.TextField(_("Text of the notice"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Sent by")
+    )
+    sent_at = models.DateTimeField(_("Sent at"), default=timezone.now)
+    deadline_then = models.DateField(_("Deadline when sent"))
+
+    class Meta:
+        verbose_name = _("Urging notice")
+        verbose_name_plural = _("Urging notices")
+        ordering = ["sent_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["assignment", "number"], name="urging_notice_number_unique")]
+
+    def __str__(self):
+        return f"{self.assignment} #{self.number}"

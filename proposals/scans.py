@@ -25,6 +25,7 @@ from django.db.models import Case, CharField, Exists, F, Func, OuterRef, Value, 
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import roles
 from notifications.models import Notification
@@ -134,7 +135,7 @@ def reply_deadlines(now) -> int:
     rows = list(
         due.annotate(email=F("unit__officers__email"))
         .order_by("deadline", "pk", "recipient_id")
-        .values_list("pk", "deadline", "suggestion__title", "recipient_id", "email", "reminder_key")
+        .values_list("pk", "deadline", "suggestion__title", "recipient_id", "email", "reminder_key", "role")
     )
     # Translated once for the scan, not once per reminder.
     due_title, due_body = (
@@ -143,14 +144,23 @@ def reply_deadlines(now) -> int:
     )
     overdue_title = _("Reply overdue since %(date)s: %(title)s")
     overdue_body = _("The reply was due on %(date)s (%(days)d days ago). Please reply as soon as possible.")
+    # An assisting unit owes its written view to the lead unit, not a reply to the deputy.
+    view_due_title, view_due_body = (
+        _("Your view for the lead unit is due in %(days)d days (%(date)s): %(title)s"),
+        _("Please send your written view to the lead unit by %(date)s."),
+    )
+    view_overdue_title = _("Your view for the lead unit is overdue since %(date)s: %(title)s")
+    view_overdue_body = _("The view was due on %(date)s (%(days)d days ago); the lead unit is waiting for it.")
     messages = []
-    for pk, deadline, title, user_id, email, reminder_key in rows:
+    for pk, deadline, title, user_id, email, reminder_key, role in rows:
         days_left = (deadline - today).days
         args = {"title": title, "date": deadline, "days": abs(days_left)}
+        assisting = role == Assignment.Role.ASSISTING
         if days_left >= 0:
-            subject, body = due_title % args, due_body % args
+            subject, body = (view_due_title, view_due_body) if assisting else (due_title, due_body)
         else:
-            subject, body = overdue_title % args, overdue_body % args
+            subject, body = (view_overdue_title, view_overdue_body) if assisting else (overdue_title, overdue_body)
+        subject, body = subject % args, body % args
         messages.append(Message(user_id, reminder_key, subject, body, _unit_url(pk), email=bool(email)))
     return len(notify_each(messages))
 
@@ -303,4 +313,44 @@ def overdue_for_staff(user, now) -> list[str]:
     ]
     if len(rows) > DIGEST_LIMIT:
         lines.append(_("… and %(n)d more overdue suggestion replies") % {"n": qs.count() - DIGEST_LIMIT})
+    return lines
+
+
+@register_digest_section("proposals.office_clock")
+def office_clock_for_staff(user, now) -> list[str]:
+    """The office's own deadlines: accepted between-session items still unassigned after the
+    working days allowed (PROPOSALS_RECESS_ASSIGN_WORKDAYS), and requests for more time waiting."""
+    from core.workdays import add_workdays
+
+    from .models import Extension
+
+    if not roles.is_staff_member(user):
+        return []
+    today = _today(now)
+    scope = roles.congress_scope_ids(user)
+    waiting = Suggestion.objects.filter(status=S.ACCEPTED, session__isnull=True, accepted_at__isnull=False)
+    extensions = Extension.objects.filter(status=Extension.Status.REQUESTED)
+    if scope is not None:
+        waiting = waiting.filter(congress_id__in=scope)
+        extensions = extensions.filter(assignment__suggestion__congress_id__in=scope)
+    lines = []
+    # Oldest first: once one is still within its working days, every later one is too.
+    for item in waiting.order_by("accepted_at", "pk")[:DIGEST_LIMIT]:
+        due = add_workdays(timezone.localtime(item.accepted_at).date(), settings.PROPOSALS_RECESS_ASSIGN_WORKDAYS)
+        if due >= today:
+            break
+        lines.append(
+            _("Between-session suggestion not assigned, due %(date)s: %(number)s %(title)s")
+            % {"date": due, "number": item.number_label, "title": item.title}
+        )
+    count = extensions.count()
+    if count:
+        lines.append(
+            ngettext(
+                "%(n)d request for more time is waiting for a decision.",
+                "%(n)d requests for more time are waiting for a decision.",
+                count,
+            )
+            % {"n": count}
+        )
     return lines

@@ -253,7 +253,7 @@ def cosigner_respond(*, actor, cosigner: CoSigner, confirm: bool) -> CoSigner:
     return cosigner
 
 
-def attachment_add(*, actor, suggestion: Suggestion, upload, reply: Reply | None = None) -> Attachment:
+def attachment_add(*, actor, suggestion: Suggestion, upload, reply: Reply | None = None, allowed=None) -> Attachment:
     """Accept a PDF, Word file or image, checked by its content, not its name."""
     from core.uploads import check_upload
 
@@ -264,7 +264,9 @@ def attachment_add(*, actor, suggestion: Suggestion, upload, reply: Reply | None
             raise InvalidTransition(_("Attachments can be added while the item is a draft."))
     else:
         require_unit_officer(actor, reply.assignment)
-    content_type, extension, safe_name = check_upload(upload, max_bytes=settings.PROPOSALS_ATTACHMENT_MAX_BYTES)
+    content_type, extension, safe_name = check_upload(
+        upload, max_bytes=settings.PROPOSALS_ATTACHMENT_MAX_BYTES, allowed=allowed
+    )
     attachment = Attachment(
         suggestion=suggestion,
         reply=reply,
@@ -429,6 +431,29 @@ def suggestion_merge(*, actor, suggestion: Suggestion, into: Suggestion, note: s
 # --- Assignment and handling --------------------------------------------------------------------
 
 
+def check_assignment_roles(suggestion: Suggestion, new_roles: list[str]) -> None:
+    """Every assignment has exactly one lead unit (主办), with joint (会办) and assisting (协办)
+    units beside it; or only separate units (分办), each replying for its own part."""
+    R = Assignment.Role
+    roles_all = list(suggestion.assignments.exclude(status=A.WITHDRAWN).values_list("role", flat=True)) + list(
+        new_roles
+    )
+    leads = roles_all.count(R.LEAD)
+    if leads > 1:
+        raise ValidationError(_("An item has one lead unit at most."))
+    if R.SEPARATE in roles_all and len(set(roles_all)) > 1:
+        raise ValidationError(
+            _("Separate units each reply for their own part: do not mix them with a lead, joint or assisting unit.")
+        )
+    if not leads and ({R.JOINT, R.ASSISTING} & set(roles_all)):
+        raise ValidationError(
+            _(
+                "A joint or assisting unit works beside a lead unit: choose one lead unit, "
+                "or assign only separate units that each reply for their part."
+            )
+        )
+
+
 def suggestion_assign(
     *,
     actor,
@@ -442,11 +467,10 @@ def suggestion_assign(
     assigned_on = assigned_on or timezone.localdate()
     if not units_roles:
         raise ValidationError(_("Choose at least one unit."))
-    roles_given = [role for _unit, role in units_roles]
-    existing_lead = suggestion.assignments.filter(role=Assignment.Role.LEAD).exclude(status=A.WITHDRAWN).exists()
-    if roles_given.count(Assignment.Role.LEAD) + existing_lead > 1:
-        raise ValidationError(_("An item has one lead unit at most."))
+    check_assignment_roles(suggestion, [role for _unit, role in units_roles])
     deadline = reply_deadline(assigned_on, broad=suggestion.is_broad)
+    # An assisting unit's written view is due to the lead unit much sooner (often one month).
+    view_due = min(deadline, assigned_on + relativedelta(months=settings.PROPOSALS_ASSIST_VIEW_MONTHS))
     window = add_workdays(assigned_on, settings.PROPOSALS_REASSIGN_WORKDAYS)
     created = []
     with transaction.atomic():
@@ -467,7 +491,7 @@ def suggestion_assign(
                     unit=unit,
                     role=role,
                     assigned_on=assigned_on,
-                    deadline=deadline,
+                    deadline=view_due if role == Assignment.Role.ASSISTING else deadline,
                     reassign_window_ends=window,
                     pre_assignment=pre_assignment,
                     assigned_by=actor,
@@ -480,8 +504,12 @@ def suggestion_assign(
                     key=f"assignment:{assignment.pk}:received",
                     title=_("New assignment (%(role)s): %(title)s")
                     % {"role": assignment.get_role_display(), "title": suggestion.title},
-                    body=_("Reply due on %(date)s; re-assignment may be requested until %(window)s.")
-                    % {"date": deadline, "window": window},
+                    body=(
+                        _("Send your written view to the lead unit by %(date)s.") % {"date": view_due}
+                        if assignment.role == Assignment.Role.ASSISTING
+                        else _("Reply due on %(date)s; re-assignment may be requested until %(window)s.")
+                        % {"date": deadline, "window": window}
+                    ),
                     url=f"/unit/assignments/{assignment.pk}/",
                 )
     return created
@@ -550,7 +578,12 @@ def suggestion_assign_after_reassign(*, actor, suggestion, unit, role) -> Assign
         unit=unit,
         role=role,
         assigned_on=today,
-        deadline=reply_deadline(today, broad=suggestion.is_broad),
+        deadline=min(
+            reply_deadline(today, broad=suggestion.is_broad),
+            today + relativedelta(months=settings.PROPOSALS_ASSIST_VIEW_MONTHS),
+        )
+        if role == Assignment.Role.ASSISTING
+        else reply_deadline(today, broad=suggestion.is_broad),
         reassign_window_ends=add_workdays(today, settings.PROPOSALS_REASSIGN_WORKDAYS),
         assigned_by=actor,
     )
@@ -588,34 +621,90 @@ def _required_assignments(suggestion):
     return suggestion.assignments.exclude(status=A.WITHDRAWN).exclude(role=Assignment.Role.ASSISTING)
 
 
-def reply_submit(
+# The signed reply letter is a PDF or a scan of the stamped paper letter, never an editable file.
+LETTER_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
+
+def reply_errors(
     *,
-    actor,
     assignment: Assignment,
-    category: ReplyCategory,
+    category: ReplyCategory | None,
     text: str,
     signer: str,
-    replied_on: datetime.date,
-    commitments: list[tuple[str, datetime.date]] = (),
-) -> Reply:
-    """A unit replies (first time, or again after an unsatisfied rating). When every unit that must
-    reply has replied, the suggestion becomes "replied" and the lead deputy is asked to rate."""
-    require_unit_officer(actor, assignment)
-    text, signer = clean_text(text), clean_text(signer)
-    errors = {}
+    replied_on: datetime.date | None,
+    commitments=(),
+    letter=None,
+) -> dict:
+    """Every reason the reply cannot be accepted, by field, all at once (nothing is written).
+    The letter, when given, is checked by its content through core's upload checks."""
+    from core.uploads import check_upload
+
+    text, signer = clean_text(text or ""), clean_text(signer or "")
+    errors: dict[str, str] = {}
+    if category is None:
+        errors["category"] = _("Choose the reply category.")
     if not text:
         errors["text"] = _("Enter the reply text.")
+    elif len(text) < settings.PROPOSALS_REPLY_MIN_CHARS:
+        errors["text"] = _(
+            "The reply text is too short (%(n)d characters): an official reply says what was done and why, "
+            "in at least %(min)d characters."
+        ) % {"n": len(text), "min": settings.PROPOSALS_REPLY_MIN_CHARS}
     if not signer:
         errors["signer"] = _("Enter who signed the reply.")
-    if replied_on > timezone.localdate():
+    if replied_on is None:
+        errors["replied_on"] = _("Enter the reply date.")
+    elif replied_on > timezone.localdate():
         errors["replied_on"] = _("The reply date cannot be in the future.")
-    if category.creates_commitment and not commitments:
+    if category is not None and category.creates_commitment and not commitments:
         errors["commitments"] = _("This reply category promises action: list what was promised and by when.")
     for content, due in commitments:
         if not content.strip() or due is None:
             errors["commitments"] = _("Each commitment needs a text and a due date.")
+    if letter is None:
+        errors["letter"] = _("Attach the signed and stamped reply letter (a PDF or a scan).")
+    else:
+        try:
+            check_upload(letter, max_bytes=settings.PROPOSALS_ATTACHMENT_MAX_BYTES, allowed=LETTER_TYPES)
+        except ValidationError as exc:
+            errors["letter"] = " ".join(exc.messages)
+    if assignment.role == Assignment.Role.ASSISTING:
+        errors["__all__"] = _(
+            "An assisting unit sends its written view to the lead unit; it does not reply to the deputy."
+        )
+    elif settings.PROPOSALS_REPLY_NEEDS_CONTACT and not assignment.contacts.exists():
+        errors["__all__"] = _("Record your contact with the deputy (below, on the assignment page) before replying.")
+    return errors
+
+
+def reply_submit(
+    *,
+    actor,
+    assignment: Assignment,
+    category: ReplyCategory | None,
+    text: str,
+    signer: str,
+    replied_on: datetime.date | None,
+    commitments: list[tuple[str, datetime.date]] = (),
+    letter=None,
+) -> Reply:
+    """A unit replies (first time, or again after an unsatisfied rating) with the reply text and
+    the signed letter, after recording its contact with the deputy. When every unit that must
+    reply has replied, the suggestion becomes "replied" and the lead deputy is asked to rate;
+    the confirmed co-signers are told the reply arrived."""
+    require_unit_officer(actor, assignment)
+    errors = reply_errors(
+        assignment=assignment,
+        category=category,
+        text=text,
+        signer=signer,
+        replied_on=replied_on,
+        commitments=commitments,
+        letter=letter,
+    )
     if errors:
         raise ValidationError(errors)
+    text, signer = clean_text(text), clean_text(signer)
     suggestion = assignment.suggestion
     with transaction.atomic():
         locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
@@ -639,6 +728,8 @@ def reply_submit(
         )
         for content, due in commitments:
             Commitment.objects.create(reply=reply, content=clean_text(content), due_date=due)
+        # In the same transaction: a file refused on storing leaves no reply behind.
+        attachment_add(actor=actor, suggestion=suggestion, upload=letter, reply=reply, allowed=LETTER_TYPES)
         workflow.ASSIGNMENT.run(
             locked, "reply", actor=actor, role=UNIT, updates={"first_replied_on": locked.first_replied_on or replied_on}
         )
@@ -654,8 +745,25 @@ def reply_submit(
                     body=_("Please rate the reply in the portal."),
                     url=f"/portal/suggestions/{suggestion.pk}/",
                 )
+        _tell_cosigners(suggestion, reply, locked)
         _reindex(suggestion)
     return reply
+
+
+def _tell_cosigners(suggestion: Suggestion, reply: Reply, assignment: Assignment) -> None:
+    """Co-signers read every unit's reply in the portal; the lead deputy's rating drives the workflow."""
+    cosigners = CoSigner.objects.filter(
+        suggestion=suggestion, status=CoSigner.Status.CONFIRMED, deputy__user__isnull=False
+    ).select_related("deputy__user")
+    for cosigner in cosigners:
+        notify(
+            cosigner.deputy.user,
+            key=f"reply:{reply.pk}:cosigner:{cosigner.deputy_id}",
+            title=_("%(unit)s replied to a suggestion you co-signed: %(title)s")
+            % {"unit": assignment.unit.name, "title": suggestion.title},
+            body=_("The lead deputy rates the reply; you can read it and the signed letter in the portal."),
+            url=f"/portal/suggestions/{suggestion.pk}/",
+        )
 
 
 def reply_rate(*, actor, reply: Reply, value: str, comment: str = "") -> Rating:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import InvalidTransition
 from core.workflow import DEPUTY, STAFF, SYSTEM, UNIT, Transition, Workflow, t
 
-from .models import Assignment, Commitment, CoSigner, Suggestion, SuggestionEvent
+from .models import Assignment, Commitment, CoSigner, Extension, Suggestion, SuggestionEvent
 
 S = Suggestion.Status
 A = Assignment.Status
@@ -76,6 +76,11 @@ ACTION_LABELS = {
     "third_party_evaluation": _("Third-party evaluation recorded"),
     "attachment_public": _("Attachment cleared for publication"),
     "attachment_private": _("Attachment withdrawn from publication"),
+    "assisting_view": _("Assisting unit sent its view to the lead unit"),
+    "extension_requested": _("Extension requested"),
+    "extension_granted": _("Extension granted"),
+    "extension_refused": _("Extension refused"),
+    "urged": _("Urging notice sent"),
 }
 
 
@@ -116,6 +121,8 @@ ASSIGNMENT = Workflow(
         "reply": t({A.ASSIGNED, A.REHANDLING}, A.REPLIED, UNIT),
         "rehandle": t({A.REPLIED}, A.REHANDLING, DEPUTY),
         "done": t({A.REPLIED}, A.DONE, DEPUTY),
+        # An assisting unit's part ends when its written view reaches the lead unit.
+        "send_view": t({A.ASSIGNED}, A.DONE, UNIT),
     },
     labels={
         "request_reassign": _("Re-assignment requested"),
@@ -124,6 +131,7 @@ ASSIGNMENT = Workflow(
         "reply": _("Unit replied"),
         "rehandle": _("Sent back for handling again"),
         "done": _("Reply rated"),
+        "send_view": _("Assisting unit sent its view to the lead unit"),
     },
     state_labels=dict(A.choices),
 )
@@ -146,4 +154,16 @@ COMMITMENT = Workflow(
     transitions={"fulfil": t({Commitment.Status.OPEN}, Commitment.Status.FULFILLED, UNIT)},
     labels={"fulfil": _("Fulfilled")},
     state_labels=dict(Commitment.Status.choices),
+)
+
+E = Extension.Status
+# A unit asks for more time; the office grants a new date or refuses.
+EXTENSION = Workflow(
+    model=Extension,
+    transitions={
+        "grant": t({E.REQUESTED}, E.GRANTED, STAFF),
+        "refuse": t({E.REQUESTED}, E.REFUSED, STAFF),
+    },
+    labels={"grant": _("Extension granted"), "refuse": _("Extension refused")},
+    state_labels=dict(E.choices),
 )

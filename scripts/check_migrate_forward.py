@@ -42,8 +42,9 @@ PG_DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 SEED_COMMANDS = [["migrate", "--noinput"], ["seed_demo"], ["seed_activities"], ["seed_proposals"]]
 # Django's own record of applied migrations: it is meant to grow.
 SKIPPED_TABLES = {"django_migrations"}
-# Columns whose values legitimately change when a model moves to another app.
-IGNORED_COLUMNS = {"django_content_type": {"app_label"}}
+# Columns whose values legitimately change: a model moved to another app; the search index,
+# derived from a suggestion's own text and rebuilt when the segmentation improves.
+IGNORED_COLUMNS = {"django_content_type": {"app_label"}, "proposals_suggestion": {"search_text"}}
 # Columns encrypted at rest by a later migration (core/fields.py): compared by their plain values,
 # opened with the key the trees run with (PERSONAL_DATA_KEY, or the development default).
 ENCRYPTED_COLUMNS = {"accounts_user": {"mobile"}, "deputies_deputy": {"mobile", "id_number", "address"}}

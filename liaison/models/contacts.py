@@ -31,6 +31,11 @@ class Committee(models.Model):
     liaison_deputies = models.ManyToManyField(
         "deputies.Deputy", blank=True, related_name="liaison_committees", verbose_name=_("Liaison deputies")
     )
+    # The ledger activities the committee organised (research, inspections, law-enforcement
+    # checks): their attendance stays in the ledger, the committee's page lists them.
+    activities = models.ManyToManyField(
+        "activities.Activity", blank=True, related_name="liaison_committees", verbose_name=_("Activities organised")
+    )
 
     class Meta:
         verbose_name = _("Committee")

@@ -77,6 +77,19 @@ class Duty(models.Model):
         related_name="liaison_duty",
         verbose_name=_("Activity"),
     )
+    # A duty called off before it began (liaison.services.duty_cancel): kept with its reason,
+    # out of the public schedule, its reception withdrawn from the ledger.
+    cancelled_at = models.DateTimeField(_("Cancelled at"), null=True, blank=True, editable=False)
+    cancel_reason = models.CharField(_("Reason for cancelling"), max_length=200, blank=True, editable=False)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("Cancelled by"),
+    )
 
     class Meta:
         verbose_name = _("Station duty")
@@ -84,8 +97,10 @@ class Duty(models.Model):
         ordering = ["date", "start_time", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="liaison_duty_times_ordered"),
+            # A cancelled duty leaves its time free for another.
             models.UniqueConstraint(
                 fields=["station", "deputy", "date", "start_time"],
+                condition=Q(cancelled_at__isnull=True),
                 name="liaison_duty_once",
                 violation_error_message=_("This deputy is already on duty here at that time."),
             ),

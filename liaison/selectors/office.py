@@ -4,12 +4,13 @@ scoped to their congresses; anything else answers 403 (not staff) or 404 (outsid
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.utils import timezone
 
 from accounts import roles
 from accounts.scoping import scoped
 from deputies.models import Deputy
 
-from ..models import Opinion, OpinionEvent, Station
+from ..models import Duty, Opinion, OpinionEvent, Station
 
 
 def require_staff(actor) -> None:
@@ -67,7 +68,14 @@ def station_get_for_office(*, actor, pk: int) -> Station:
                 "deputies",
                 queryset=Deputy.objects.filter(status=Deputy.Status.SERVING).order_by("name", "pk"),
                 to_attr="serving_deputies",
-            )
+            ),
+            Prefetch(
+                "duties",
+                queryset=Duty.objects.filter(date__gte=timezone.localdate())
+                .select_related("deputy", "cancelled_by")
+                .order_by("date", "start_time", "pk"),
+                to_attr="coming_duties",
+            ),
         )
         .filter(pk=pk)
         .first()
@@ -75,6 +83,20 @@ def station_get_for_office(*, actor, pk: int) -> Station:
     if station is None:
         raise Http404
     return station
+
+
+def duty_get_for_office(*, actor, pk: int) -> Duty:
+    """A duty at a station of the actor's congresses (its station and deputy loaded); 404 otherwise."""
+    require_staff(actor)
+    duty = (
+        scoped(Duty.objects.all(), actor, "station__congress_id")
+        .select_related("station", "deputy__user", "activity")
+        .filter(pk=pk)
+        .first()
+    )
+    if duty is None:
+        raise Http404
+    return duty
 
 
 def station_choices_for_office(*, actor) -> list[tuple[int, str]]:

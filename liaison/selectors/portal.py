@@ -9,10 +9,10 @@ from ..models import Duty, Opinion
 
 
 def duties_for_user(*, user, today: datetime.date | None = None):
-    """The user's duties from today on, across all their mandates."""
+    """The user's duties from today on, across all their mandates (not the cancelled ones)."""
     today = today or timezone.localdate()
     return (
-        Duty.objects.filter(deputy__user=user, date__gte=today)
+        Duty.objects.filter(deputy__user=user, date__gte=today, cancelled_at__isnull=True)
         .select_related("station", "deputy")
         .order_by("date", "start_time", "pk")
     )

@@ -45,7 +45,7 @@ def station_get_public(*, pk: int, today: datetime.date | None = None) -> Statio
             Prefetch("deputies", queryset=public_deputies(), to_attr="public_deputies"),
             Prefetch(
                 "duties",
-                queryset=Duty.objects.filter(date__gte=today, date__lt=until)
+                queryset=Duty.objects.filter(date__gte=today, date__lt=until, cancelled_at__isnull=True)
                 .select_related("deputy")
                 .only("pk", "station_id", "date", "start_time", "end_time", "deputy__id", "deputy__name")
                 .order_by("date", "start_time", "pk"),

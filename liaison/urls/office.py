@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import consultations, contacts_office
+from ..views import committees, consultations, contacts_office
 from ..views import office as views
 
 app_name = "liaison_office"
@@ -16,6 +16,7 @@ urlpatterns = [
     path("stations/<int:pk>/summary/", views.station_summary, name="summary"),
     path("stations/<int:pk>/qr/", views.station_qr_page, name="qr"),
     path("stations/<int:pk>/qr.svg", views.station_qr_svg, name="qr_svg"),
+    path("duties/<int:pk>/cancel/", views.duty_cancel, name="duty_cancel"),
 ]
 
 # The two connections, under /office/liaison/.
@@ -31,6 +32,9 @@ urlpatterns += [
     path("liaison/meetings/<int:pk>/export.xlsx", contacts_office.meeting_export, name="meeting_export"),
     path("liaison/topics/<int:pk>/invite/", contacts_office.topic_invite, name="topic_invite"),
     path("liaison/topics/<int:pk>/wide/", contacts_office.topic_invite_wide, name="topic_wide"),
+    path("liaison/committees/", committees.committee_list, name="committees"),
+    path("liaison/committees/<int:pk>/", committees.committee_detail, name="committee"),
+    path("liaison/groups/<int:pk>/", committees.group_detail, name="group"),
     path("liaison/consultations/", consultations.office_list, name="consultations"),
     path("liaison/consultations/<int:pk>/", consultations.office_detail, name="consultation"),
     path("liaison/consultations/<int:pk>/publish/", consultations.office_publish, name="consultation_publish"),

@@ -71,7 +71,7 @@ def _route_form(request, record, data=None):
     return RouteForm(
         data,
         committees=Committee.objects.filter(congress_id=congress_id).order_by("kind", "name"),
-        units=scoped(Unit.objects.all(), request.user).order_by("name"),
+        units=scoped(Unit.objects.all(), request.user).order_by("sort_key", "name"),
         initial=None if data else {"text": record.opinions},
     )
 

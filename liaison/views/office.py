@@ -16,7 +16,16 @@ from django.views.decorators.http import require_GET, require_POST
 from core.views import paginate, run_action
 
 from .. import qr, services, workflow
-from ..forms import AnswerForm, AssignForm, NoteForm, OfficeFilterForm, ReasonForm, RequiredNoteForm, SummaryForm
+from ..forms import (
+    AnswerForm,
+    AssignForm,
+    DutyCancelForm,
+    NoteForm,
+    OfficeFilterForm,
+    ReasonForm,
+    RequiredNoteForm,
+    SummaryForm,
+)
 from ..selectors import office as selectors
 
 PAGE_SIZE = 50
@@ -131,9 +140,37 @@ def station_list(request):
     return render(request, "liaison/office/stations.html", {"page": page})
 
 
-def _render_station(request, station, *, status=200, form=None):
+def _render_station(request, station, *, status=200, form=None, cancel_form=None, cancel_pk=None):
+    # Each coming duty gets its own cancel form; a refused one comes back bound, as typed.
+    for duty in station.coming_duties:
+        bound = cancel_form if duty.pk == cancel_pk else None
+        duty.cancel_form = bound or DutyCancelForm(prefix=f"cancel-{duty.pk}")
+        duty.can_cancel = duty.cancelled_at is None and not services.duty_has_begun(duty)
     context = {"station": station, "form": form or SummaryForm(initial={"summary": station.summary})}
+    if cancel_form is not None and all(d.pk != cancel_pk for d in station.coming_duties):
+        context["stray_cancel_form"] = cancel_form  # a past duty's refusal: shown above the list
     return render(request, "liaison/office/station.html", context, status=status)
+
+
+@login_required
+@require_POST
+def duty_cancel(request, pk: int):
+    duty = selectors.duty_get_for_office(actor=request.user, pk=pk)
+    form = DutyCancelForm(request.POST, prefix=f"cancel-{duty.pk}")
+    result = run_action(
+        form,
+        lambda d: services.duty_cancel(actor=request.user, duty=duty, reason=d["reason"]),
+        leftovers_on_form=True,
+    )
+    if result.ok:
+        messages.success(
+            request,
+            _("The duty of %(name)s on %(date)s is cancelled; the deputy has been told.")
+            % {"name": duty.deputy.name, "date": duty.date.isoformat()},
+        )
+        return redirect("liaison_office:station", pk=duty.station_id)
+    station = selectors.station_get_for_office(actor=request.user, pk=duty.station_id)
+    return _render_station(request, station, status=result.status, cancel_form=form, cancel_pk=duty.pk)
 
 
 @login_required

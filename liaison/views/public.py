@@ -16,7 +16,7 @@ from core.http import client_ip
 from core.views import paginate, run_action
 
 from .. import services
-from ..forms import HONEYPOT, STARTED, OpinionForm, started_token
+from ..forms import OpinionForm
 from ..models import Opinion
 from ..selectors import public as selectors
 
@@ -62,13 +62,7 @@ def station_detail(request, pk: int):
             messages.success(request, _("Thank you. Your opinion was received."))
             return redirect(reverse("liaison:opinion", args=[token]) + "?new=1")
         status = result.status
-    context = {
-        "station": station,
-        "form": form,
-        "started": started_token(),
-        "honeypot": HONEYPOT,
-        "started_name": STARTED,
-    }
+    context = {"station": station, "form": form, **OpinionForm.guard_context()}
     return render(request, "liaison/public/detail.html", context, status=status)
 
 

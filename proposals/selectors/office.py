@@ -7,6 +7,7 @@ with EXISTS, so neither the query count nor duplicates grow with the data; stati
 are aggregated in SQL.
 """
 
+import datetime
 import re
 
 from django.core.exceptions import PermissionDenied
@@ -37,6 +38,7 @@ from ..models import (
     CommitmentProgress,
     ContactLog,
     CoSigner,
+    Extension,
     KeySupervision,
     KeySupervisionProgress,
     Rating,
@@ -45,6 +47,7 @@ from ..models import (
     Suggestion,
     SuggestionEvent,
     ThirdPartyEvaluation,
+    UrgingNotice,
 )
 
 S = Suggestion.Status
@@ -168,7 +171,7 @@ class OfficeRows:
         current = (
             Assignment.objects.exclude(status=A.WITHDRAWN)
             .select_related("unit")
-            .only("suggestion_id", "role", "status", "unit__name")
+            .only("suggestion_id", "role", "status", "deadline", "unit__name")
             .order_by("pk")
         )
         return list(
@@ -234,7 +237,10 @@ def suggestion_detail_for_office(*, suggestion: Suggestion) -> dict:
         .prefetch_related(
             Prefetch("replies", queryset=replies),
             Prefetch("contacts", queryset=ContactLog.objects.order_by("contacted_on", "pk")),
+            Prefetch("extensions", queryset=Extension.objects.order_by("requested_at", "pk")),
+            Prefetch("urging_notices", queryset=UrgingNotice.objects.order_by("sent_at", "pk")),
         )
+        .select_related("assisting_view")
         .order_by("pk")
     )
     supervision = (
@@ -408,10 +414,11 @@ def ledger_rows(*, suggestions):
 def unit_statistics(*, suggestions) -> dict:
     """Per unit: assigned, replied, replied on time, overdue, reply-category shares, satisfaction.
 
-    Computed from the rows in four aggregate queries (assignments, first replies,
-    latest replies by category, latest ratings), then put side by side per unit.
+    Computed from the rows in five aggregate queries (assignments, first replies,
+    latest replies by category, latest ratings, granted extensions), then put side by side per unit.
 
-    - replied on time: the first reply came by the deadline;
+    - replied on time: the first reply came by the deadline (a granted extension's date included);
+    - extended: assignments given more time at least once;
     - overdue: no reply yet and the deadline has passed, or the first reply came late;
     - categories: of each assignment's latest reply;
     - satisfaction: satisfied or basically satisfied, among the latest rated replies.
@@ -458,6 +465,14 @@ def unit_statistics(*, suggestions) -> dict:
         )
         .order_by()
     }
+    # Assignments given more time (延期) at least once.
+    extended = dict(
+        Extension.objects.filter(status=Extension.Status.GRANTED, assignment__in=assignments)
+        .values("assignment__unit_id")
+        .annotate(n=Count("assignment", distinct=True))
+        .values_list("assignment__unit_id", "n")
+        .order_by()
+    )
     rows = []
     for unit_id, row in base.items():
         first = first_replies.get(unit_id, {})
@@ -471,6 +486,7 @@ def unit_statistics(*, suggestions) -> dict:
                 "assigned": row["assigned"],
                 "replied": row["replied"],
                 "on_time": first.get("n_on_time", 0),
+                "extended": extended.get(unit_id, 0),
                 "overdue": row["awaiting_overdue"] + first.get("n_late", 0),
                 "categories": [
                     {
@@ -500,3 +516,89 @@ def commitment_rows(*, suggestions):
         )
         .order_by("due_date", "pk")
     )
+
+
+# --- Deadlines and escalation (催办/督办) ------------------------------------------------------------
+
+# Assignments whose unit still owes its reply (or an assisting unit its view).
+OWING = (A.ASSIGNED, A.REHANDLING)
+
+
+def _owing_in_scope(actor):
+    return Assignment.objects.filter(
+        suggestion__in=suggestions_for_office(actor=actor),
+        status__in=OWING,
+        suggestion__status__in=[S.ASSIGNED, S.REHANDLING],
+    )
+
+
+def pending_extensions(*, actor):
+    """Requests for more time waiting for the office's decision, oldest first."""
+    return (
+        Extension.objects.filter(
+            status=Extension.Status.REQUESTED, assignment__suggestion__in=suggestions_for_office(actor=actor)
+        )
+        .select_related("assignment", "assignment__unit", "assignment__suggestion", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def overdue_assignments(*, actor, late_days: int = 0, today=None):
+    """Units past their deadline (by more than ``late_days`` days), the latest first, with how often urged."""
+    today = today or timezone.localdate()
+    return (
+        _owing_in_scope(actor)
+        .filter(deadline__lt=today - datetime.timedelta(days=late_days))
+        .select_related("unit", "suggestion", "suggestion__lead_deputy", "suggestion__session")
+        .annotate(urging_count=Count("urging_notices", distinct=True))
+        .order_by("deadline", "pk")
+    )
+
+
+def due_soon_assignments(*, actor, warn_from, today=None):
+    """Units whose deadline is within the warning working days (the yellow mark)."""
+    today = today or timezone.localdate()
+    return (
+        _owing_in_scope(actor)
+        .filter(deadline__gte=today, deadline__lte=warn_from)
+        .select_related("unit", "suggestion", "suggestion__lead_deputy")
+        .order_by("deadline", "pk")
+    )
+
+
+def recess_items_to_assign(*, actor):
+    """Accepted between-session items not yet assigned (the office's own clock: 5 working days)."""
+    return (
+        suggestions_for_office(actor=actor)
+        .filter(status=S.ACCEPTED, session__isnull=True)
+        .select_related("lead_deputy")
+        .order_by("accepted_at", "pk")
+    )
+
+
+def urging_notice_get_for_office(*, actor, pk: int):
+    notice = (
+        UrgingNotice.objects.filter(pk=pk, assignment__suggestion__in=suggestions_for_office(actor=actor))
+        .select_related(
+            "assignment",
+            "assignment__unit",
+            "assignment__suggestion",
+            "assignment__suggestion__congress",
+            "assignment__suggestion__lead_deputy",
+        )
+        .first()
+    )
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def extension_get_for_office(*, actor, pk: int):
+    extension = (
+        Extension.objects.filter(pk=pk, assignment__suggestion__in=suggestions_for_office(actor=actor))
+        .select_related("assignment", "assignment__unit", "assignment__suggestion")
+        .first()
+    )
+    if extension is None:
+        raise Http404
+    return extension

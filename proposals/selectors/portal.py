@@ -254,7 +254,7 @@ def published_topic_guides(*, congress_ids):
 
 
 def unit_contacts(*, congress_ids, query: str = ""):
-    units = Unit.objects.filter(congress_id__in=congress_ids, is_active=True).order_by("name", "pk")
+    units = Unit.objects.filter(congress_id__in=congress_ids, is_active=True).order_by("sort_key", "pk")
     query = (query or "").strip()
     if query:
         units = units.filter(

@@ -23,7 +23,7 @@ from django.db.models.functions import Greatest, Substr
 from django.utils import timezone
 from django.utils.translation import pgettext
 
-from core.search import segment_query
+from core.search import segment_query, word_pairs
 from deputies.models import CongressSession
 
 from ..models import Assignment, Attachment, Commitment, CoSigner, Field, Rating, Reply, ReplyCategory, Suggestion
@@ -78,9 +78,17 @@ def search_words(query: str) -> list[str]:
     return words[:10]
 
 
+def _word_tsquery(word: str) -> str:
+    pairs = word_pairs(word)
+    if not pairs:
+        return f"'{word}'"
+    # A long word is also found through its character pairs (all indexed, core.search).
+    return "('{}' | ({}))".format(word, " & ".join(f"'{pair}'" for pair in pairs))
+
+
 def tsquery_for(words: list[str]) -> str:
     # Each word holds letters and digits only (search_words), so quoting cannot be broken.
-    return " & ".join(f"'{word}'" for word in words)
+    return " & ".join(_word_tsquery(word) for word in words)
 
 
 def _title_hits(words: list[str]):
@@ -109,7 +117,11 @@ def apply_search(qs, words: list[str], *, ranked: bool = False):
     else:
         # SQLite (development): the segmented text is space-separated words; substring match.
         for word in words:
-            qs = qs.filter(search_text__contains=word)
+            match = Q(search_text__contains=word)
+            pairs = word_pairs(word)
+            if pairs:
+                match |= Q(*(Q(search_text__contains=pair) for pair in pairs))
+            qs = qs.filter(match)
     if ranked:
         qs = qs.annotate(rank=_title_hits(words))
     return qs
@@ -377,7 +389,7 @@ def public_filter_choices(today: datetime.date | None = None) -> FilterChoices:
         sessions=[(pk, name) for pk, name, _start in sessions],
         years=list(range(today.year, first_year - 1, -1)),
         fields=list(Field.objects.values_list("pk", "name")),
-        units=list(Unit.objects.filter(is_active=True).order_by("name", "pk").values_list("pk", "name")),
+        units=list(Unit.objects.filter(is_active=True).order_by("sort_key", "pk").values_list("pk", "name")),
         categories=[(pk, label) for pk, (_code, label) in codes.items()],
         category_codes=codes,
     )

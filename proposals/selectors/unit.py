@@ -5,12 +5,27 @@ officer cannot even learn that it exists. Lists are joined up front, so the quer
 count of a page does not grow with the number of assignments.
 """
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from ..models import Assignment, Attachment, Commitment, ContactLog, CoSigner, Rating, Reply, Suggestion
+from ..models import (
+    Assignment,
+    AssistingView,
+    Attachment,
+    Commitment,
+    ContactLog,
+    CoSigner,
+    Extension,
+    Rating,
+    Reply,
+    Suggestion,
+    UrgingNotice,
+)
 
 A = Assignment.Status
 AWAITING = (A.ASSIGNED, A.REASSIGN_REQUESTED, A.REHANDLING)
@@ -25,6 +40,25 @@ GROUPS = {
     "replied": Q(status__in=[A.REPLIED, A.DONE]),
     "withdrawn": Q(status=A.WITHDRAWN),
 }
+
+
+def warn_until(today: datetime.date) -> datetime.date:
+    """The last deadline that gets the yellow mark today: N working days ahead (a setting)."""
+    from core.workdays import add_workdays
+
+    return add_workdays(today, settings.PROPOSALS_DEADLINE_WARN_WORKDAYS)
+
+
+def deadline_mark(deadline, today: datetime.date, *, awaiting: bool, warn_from: datetime.date | None = None):
+    """ "overdue" (red) once the deadline has passed, "soon" (yellow) within the warning working
+    days, else None; nothing once the reply (or view) came."""
+    if not awaiting or deadline is None:
+        return None
+    if deadline < today:
+        return "overdue"
+    if deadline <= (warn_from or warn_until(today)):
+        return "soon"
+    return None
 
 
 def require_unit_officer(actor) -> None:
@@ -145,6 +179,21 @@ def assignment_detail_for_unit(*, assignment: Assignment) -> dict:
         "merged_items": list(
             Suggestion.objects.filter(merged_into=suggestion).only("pk", "title", "number", "number_series")
         ),
+        # The lead unit reads the assisting units' views before it replies (and sees who is still due).
+        "assisting": list(
+            Assignment.objects.filter(suggestion=suggestion, role=Assignment.Role.ASSISTING)
+            .exclude(pk=assignment.pk)
+            .exclude(status=A.WITHDRAWN)
+            .select_related("unit", "assisting_view")
+            .order_by("pk")
+        )
+        if assignment.role != Assignment.Role.ASSISTING
+        else [],
+        "own_view": AssistingView.objects.filter(assignment=assignment).first()
+        if assignment.role == Assignment.Role.ASSISTING
+        else None,
+        "extensions": list(Extension.objects.filter(assignment=assignment).order_by("requested_at", "pk")),
+        "urging_notices": list(UrgingNotice.objects.filter(assignment=assignment).order_by("sent_at", "pk")),
     }
 
 

@@ -33,7 +33,7 @@ from core.views import (
 from core.workdays import add_workdays
 from core.workflow import STAFF
 
-from .. import documents, exports, services, workflow
+from .. import documents, exports, services, services_handling, workflow
 from ..forms_office import (
     AcceptForm,
     AssignFormSet,
@@ -42,6 +42,7 @@ from ..forms_office import (
     ConvertForm,
     DecideReassignForm,
     EvaluationForm,
+    ExtensionDecisionForm,
     KeySupervisionForm,
     MergeForm,
     NoteForm,
@@ -50,9 +51,11 @@ from ..forms_office import (
     PublishForm,
     ReturnForm,
     SuggestionFilterForm,
+    UrgingNoticeForm,
 )
 from ..models import Assignment, Field, KeySupervision, Rating, Suggestion
 from ..selectors import office as selectors
+from ..selectors.unit import deadline_mark, warn_until
 
 S = Suggestion.Status
 A = Assignment.Status
@@ -101,6 +104,14 @@ def suggestion_list(request):
     form, _qs, filters = _filtered(request)
     rows = selectors.suggestion_list_for_office(actor=request.user, **filters)
     page = paginate(request, rows, size=PAGE_SIZE)
+    today = timezone.localdate()
+    warn_from = warn_until(today)
+    for row in page.object_list:
+        marks = {
+            deadline_mark(a.deadline, today, awaiting=a.status in selectors.AWAITING, warn_from=warn_from)
+            for a in row.current_assignments
+        }
+        row.mark = "overdue" if "overdue" in marks else "soon" if "soon" in marks else None
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -184,16 +195,33 @@ def _assign_forms(request, suggestion, units):
     return options, formset
 
 
+def status_in_handling(suggestion: Suggestion) -> bool:
+    return suggestion.status in workflow.HANDLING
+
+
 def _render_detail(request, suggestion: Suggestion, *, status: int = 200, **forms):
     actor = request.user
     today = timezone.localdate()
     detail = selectors.suggestion_detail_for_office(suggestion=suggestion)
     units = selectors.units_for_office(actor=actor, congress_id=suggestion.congress_id)
     current_unit_ids = {a.unit_id for a in detail["current_assignments"]}
+    warn_from = warn_until(today)
     for assignment in detail["assignments"]:
         assignment.deadline_info = deadline_info(
             assignment.deadline, today, awaiting=assignment.status in selectors.AWAITING
         )
+        assignment.mark = deadline_mark(
+            assignment.deadline, today, awaiting=assignment.status in selectors.AWAITING, warn_from=warn_from
+        )
+        for extension in assignment.extensions.all():
+            if extension.status == "requested":
+                extension.decide_form = forms.get("extension_forms", {}).get(extension.pk) or ExtensionDecisionForm(
+                    prefix=f"x{extension.pk}", initial={"until": extension.requested_until}
+                )
+        if assignment.status in selectors.OWING and assignment.deadline < today and status_in_handling(suggestion):
+            assignment.urge_form = forms.get("urge_forms", {}).get(assignment.pk) or UrgingNoticeForm(
+                prefix=f"g{assignment.pk}"
+            )
         if assignment.status == A.REASSIGN_REQUESTED:
             assignment.decide_form = forms.get("decide_forms", {}).get(assignment.pk) or DecideReassignForm(
                 units=units.exclude(pk__in=current_unit_ids), prefix=f"d{assignment.pk}"
@@ -561,6 +589,110 @@ def reply_summary(request, pk: int):
     return download_response(content, filename=name, content_type=DOCX)
 
 
+# --- Extensions, urging notices, escalation -----------------------------------------------------
+
+
+@login_required
+@require_POST
+def decide_extension(request, pk: int):
+    extension = selectors.extension_get_for_office(actor=request.user, pk=pk)
+    suggestion = selectors.suggestion_get_for_office(actor=request.user, pk=extension.assignment.suggestion_id)
+    form = ExtensionDecisionForm(request.POST, prefix=f"x{extension.pk}")
+    result = run_action(
+        form,
+        lambda data: services_handling.extension_decide(
+            actor=request.user,
+            extension=extension,
+            grant=data["decision"] == "grant",
+            until=data["until"],
+            note=data["note"],
+        ),
+        leftovers_on_form=True,
+    )
+    if result.ok:
+        if form.cleaned_data["decision"] == "grant":
+            messages.success(
+                request,
+                _("More time granted to %(unit)s: the reply is now due on %(date)s.")
+                % {"unit": extension.assignment.unit.name, "date": result.value.granted_until.isoformat()},
+            )
+        else:
+            messages.success(request, _("The request for more time was refused; the unit is told."))
+        return redirect(safe_next_url(request, request.POST.get("next"), _detail_url(suggestion, "assignments")))
+    return _render_detail(request, suggestion, status=result.status, extension_forms={extension.pk: form})
+
+
+@login_required
+@require_POST
+def urge(request, pk: int):
+    assignment = selectors.assignment_get_for_office(actor=request.user, pk=pk)
+    suggestion = selectors.suggestion_get_for_office(actor=request.user, pk=assignment.suggestion_id)
+    form = UrgingNoticeForm(request.POST, prefix=f"g{assignment.pk}")
+    result = run_action(
+        form,
+        lambda data: services_handling.urging_notice_send(actor=request.user, assignment=assignment, text=data["text"]),
+        leftovers_on_form=True,
+    )
+    if result.ok:
+        messages.success(
+            request,
+            _("Urging notice no. %(n)d sent to %(unit)s; download the letter below to print and stamp it.")
+            % {"n": result.value.number, "unit": assignment.unit.name},
+        )
+        return redirect(_detail_url(suggestion, f"assignment-{assignment.pk}"))
+    return _render_detail(request, suggestion, status=result.status, urge_forms={assignment.pk: form})
+
+
+@login_required
+@require_GET
+def urging_letter(request, pk: int):
+    """The urging notice as a Word letter."""
+    notice = selectors.urging_notice_get_for_office(actor=request.user, pk=pk)
+    content = documents.urging_notice_letter(notice=notice)
+    suggestion = notice.assignment.suggestion
+    name = f"催办通知-{suggestion.number_label or suggestion.pk}-{notice.assignment.unit.name}-{notice.number}.docx"
+    return download_response(content, filename=name, content_type=DOCX)
+
+
+@login_required
+@require_GET
+def escalation(request):
+    """Deadlines at a glance: requests for more time, units late or nearly late, items to assign."""
+    actor = request.user
+    today = timezone.localdate()
+    warn_from = warn_until(today)
+    recess = list(selectors.recess_items_to_assign(actor=actor))
+    for item in recess:
+        accepted_on = timezone.localtime(item.accepted_at).date() if item.accepted_at else today
+        item.assign_by = add_workdays(accepted_on, settings.PROPOSALS_RECESS_ASSIGN_WORKDAYS)
+    return render(
+        request,
+        "proposals/office/escalation.html",
+        {
+            "today": today,
+            "extensions": list(selectors.pending_extensions(actor=actor)),
+            "overdue": list(selectors.overdue_assignments(actor=actor, today=today)),
+            "due_soon": list(selectors.due_soon_assignments(actor=actor, warn_from=warn_from, today=today)),
+            "recess": recess,
+            "warn_workdays": settings.PROPOSALS_DEADLINE_WARN_WORKDAYS,
+            "recess_workdays": settings.PROPOSALS_RECESS_ASSIGN_WORKDAYS,
+            "chair_days": settings.PROPOSALS_CHAIRPERSONS_OVERDUE_DAYS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def chairpersons(request):
+    """Units still overdue long after their deadline: the list for the chairpersons' meeting (printable)."""
+    today = timezone.localdate()
+    days = settings.PROPOSALS_CHAIRPERSONS_OVERDUE_DAYS
+    rows = list(selectors.overdue_assignments(actor=request.user, late_days=days, today=today))
+    for row in rows:
+        row.days_late = (today - row.deadline).days
+    return render(request, "proposals/office/chairpersons.html", {"today": today, "rows": rows, "days": days})
+
+
 # --- Excel exports (the list's filters apply) ---------------------------------------------------
 
 
@@ -584,6 +716,34 @@ def export_units(request):
     stats = selectors.unit_statistics(suggestions=qs.values("pk"))
     handle = exports.unit_statistics_workbook(stats=stats)
     return download_response(handle, filename=f"承办单位办理情况统计-{_stamp()}.xlsx", content_type=XLSX)
+
+
+@login_required
+@require_GET
+def handling_report(request):
+    """The handling report for the standing committee: per unit, printable, with the list's filters."""
+    form, qs, filters = _filtered(request)
+    stats = selectors.unit_statistics(suggestions=qs.values("pk"))
+    totals = {
+        key: sum(row[key] for row in stats["rows"])
+        for key in ("assigned", "replied", "on_time", "extended", "overdue", "rated", "satisfied")
+    }
+    totals["categories"] = [
+        sum(row["categories"][i]["count"] for row in stats["rows"]) for i in range(len(stats["categories"]))
+    ]
+    query = request.GET.copy()
+    return render(
+        request,
+        "proposals/office/report.html",
+        {
+            "form": form,
+            "stats": stats,
+            "totals": totals,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "filtered": any(filters.values()),
+        },
+    )
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exceptions import InvalidTransition, NotAllowed
+from core.forms import ConfirmForm
 from core.views import (
     add_service_errors,
     deadline_info,
@@ -33,6 +34,7 @@ from ..forms_portal import AttachmentForm, InviteForm, RatingForm, RespondForm, 
 from ..models import Assignment, CoSigner, Reply, Suggestion
 from ..selectors import portal as selectors
 from ..selectors import suggestion_get_for_actor
+from ..selectors.similar import similar_for_suggestion
 
 PAGE_SIZE = 20
 UNITS_PAGE_SIZE = 30
@@ -117,7 +119,28 @@ def suggestion_list(request):
 # --- Drafting ---------------------------------------------------------------------------------
 
 
-def _render_edit(request, suggestion, *, form=None, invite_form=None, upload_form=None, submit_errors=(), status=200):
+def submit_confirm_form(data=None) -> ConfirmForm:
+    """The checkbox that confirms a submission (it cannot be undone: the draft goes to the office)."""
+    return ConfirmForm(
+        data,
+        prefix="submit",
+        label=_(
+            "I have read the item through: once submitted it goes to the deputy-work office and can no longer be edited."
+        ),
+    )
+
+
+def _render_edit(
+    request,
+    suggestion,
+    *,
+    form=None,
+    invite_form=None,
+    upload_form=None,
+    submit_errors=(),
+    confirm_form=None,
+    status=200,
+):
     lead = suggestion.lead_deputy
     lead.congress = suggestion.congress  # same congress by construction; saves a query
     if form is None:
@@ -137,6 +160,8 @@ def _render_edit(request, suggestion, *, form=None, invite_form=None, upload_for
         "invite_form": invite_form or InviteForm(suggestion=suggestion),
         "upload_form": upload_form or AttachmentForm(),
         "submit_errors": list(submit_errors),
+        "confirm_form": confirm_form or submit_confirm_form(),
+        "similar": similar_for_suggestion(suggestion=suggestion),
         "motion": _motion_state(suggestion),
         **_guide_context([suggestion.congress_id]),
     }
@@ -171,7 +196,10 @@ def suggestion_new(request):
         if result.ok:
             suggestion = result.value
             if request.POST.get("action") == "submit":
+                refusal = submit_confirm_form(request.POST).refusal
                 try:
+                    if refusal:
+                        raise ValidationError(refusal)
                     services.suggestion_submit(actor=request.user, suggestion=suggestion)
                 except (ValidationError, NotAllowed) as exc:
                     for text in refusal_messages(exc):
@@ -184,7 +212,11 @@ def suggestion_new(request):
             messages.success(request, _("Draft saved. You can now invite co-signers and attach files."))
             return redirect(_edit_url(suggestion))
         status = result.status
-    context = {"form": form, **_guide_context(selectors.congress_ids_for_user(user=request.user, mandates=mandates))}
+    context = {
+        "form": form,
+        "confirm_form": submit_confirm_form(request.POST if request.method == "POST" else None),
+        **_guide_context(selectors.congress_ids_for_user(user=request.user, mandates=mandates)),
+    }
     return render(request, "proposals/portal/form.html", context, status=status)
 
 
@@ -222,6 +254,12 @@ def suggestion_edit(request, pk: int):
     if request.POST.get("action") != "submit":
         messages.success(request, _("Draft saved."))
         return redirect(_edit_url(suggestion))
+    confirm_form = submit_confirm_form(request.POST)
+    if confirm_form.refusal:
+        # Saved, not submitted: the deputy has not confirmed the step that cannot be undone.
+        return _render_edit(
+            request, suggestion, form=form, submit_errors=[confirm_form.refusal], confirm_form=confirm_form
+        )
     try:
         services.suggestion_submit(actor=request.user, suggestion=suggestion)
     except (ValidationError, NotAllowed) as exc:

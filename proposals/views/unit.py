@@ -5,10 +5,10 @@ input, a service does the work. A service's refusal is shown on the form it came
 with what was typed kept, and nothing is written.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,11 +21,13 @@ from core.views import deadline_info, download_response, paginate, run_action
 from core.workdays import workdays_between
 from core.workflow import UNIT
 
-from .. import services, workflow
+from .. import services, services_handling, workflow
 from ..forms_unit import (
+    AssistingViewForm,
     CommitmentFormSet,
     CommitmentProgressForm,
     ContactForm,
+    ExtensionRequestForm,
     ReassignRequestForm,
     ReplyForm,
     ReplyLetterForm,
@@ -35,8 +37,11 @@ from ..models import Assignment, Commitment, Rating
 from ..selectors import unit as selectors
 
 A = Assignment.Status
+R = Assignment.Role
 PAGE_SIZE = 20
 COMMITMENT_PREFIX = "c"
+# The re-assignment form on the same page has a "reason" field too: ids must not clash.
+EXTENSION_PREFIX = "ext"
 
 GROUP_CHOICES = [
     ("receive", gettext_lazy("To receive")),
@@ -67,8 +72,12 @@ def home(request):
     counts = selectors.assignment_group_counts(actor=actor, session_id=filters["session_id"])
     page = paginate(request, selectors.assignment_list_for_unit(actor=actor, **filters), size=PAGE_SIZE)
     today = timezone.localdate()
+    warn_from = selectors.warn_until(today)
     for row in page.object_list:
         row.deadline_info = deadline_info(row.deadline, today, awaiting=row.status in selectors.AWAITING)
+        row.mark = selectors.deadline_mark(
+            row.deadline, today, awaiting=row.status in selectors.AWAITING, warn_from=warn_from
+        )
     query = request.GET.copy()
     query.pop("page", None)
     tabs = [("", _("All"), counts["all"])] + [(code, label, counts[code]) for code, label in GROUP_CHOICES]
@@ -90,6 +99,15 @@ def home(request):
 
 
 # --- One assignment ------------------------------------------------------------------------------
+
+
+def _can_reply(assignment: Assignment) -> bool:
+    # Assisting units send their view to the lead unit; they never reply to the deputy.
+    return (
+        assignment.role != R.ASSISTING
+        and workflow.ASSIGNMENT.can("reply", status=assignment.status, roles=UNIT)
+        and assignment.suggestion.status in workflow.HANDLING
+    )
 
 
 def _render_detail(request, assignment: Assignment, *, status: int = 200, **forms):
@@ -123,8 +141,21 @@ def _render_detail(request, assignment: Assignment, *, status: int = 200, **form
         "window_open": window_open,
         # Working days, counted with public holidays and make-up days (调休).
         "window_workdays_left": workdays_between(today, assignment.reassign_window_ends) if window_open else None,
-        "can_reply": workflow.ASSIGNMENT.can("reply", status=assignment.status, roles=UNIT)
+        "can_reply": _can_reply(assignment),
+        "is_assisting": assignment.role == R.ASSISTING,
+        "can_send_view": assignment.role == R.ASSISTING
+        and workflow.ASSIGNMENT.can("send_view", status=assignment.status, roles=UNIT)
         and suggestion.status in workflow.HANDLING,
+        "view_form": forms.get("view_form") or AssistingViewForm(),
+        "can_ask_extension": assignment.status in services_handling.OWING
+        and suggestion.status in workflow.HANDLING
+        and today <= assignment.deadline
+        and not any(e.status == "requested" for e in detail["extensions"]),
+        "extension_form": forms.get("extension_form") or ExtensionRequestForm(prefix=EXTENSION_PREFIX),
+        "needs_contact": settings.PROPOSALS_REPLY_NEEDS_CONTACT and not detail["contacts"],
+        "warning": selectors.deadline_mark(
+            assignment.deadline, today, awaiting=assignment.status in selectors.AWAITING
+        ),
         "rehandling": assignment.status == A.REHANDLING,
         "latest_unsatisfied": latest_unsatisfied if assignment.status == A.REHANDLING else None,
         "reassign_form": forms.get("reassign_form") or ReassignRequestForm(),
@@ -207,10 +238,7 @@ def reply(request, pk: int):
     """The written reply (and, after an unsatisfied rating, the reply of the next round)."""
     assignment = selectors.assignment_get_for_unit(actor=request.user, pk=pk)
     suggestion = assignment.suggestion
-    can_reply = (
-        workflow.ASSIGNMENT.can("reply", status=assignment.status, roles=UNIT)
-        and suggestion.status in workflow.HANDLING
-    )
+    can_reply = _can_reply(assignment)
     form = ReplyForm(
         request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
     )
@@ -220,11 +248,12 @@ def reply(request, pk: int):
     if request.method == "POST" and "add_row" not in request.POST:
         if not can_reply:
             form.add_error(None, _("This assignment is not waiting for a reply."))
-        elif form.is_valid() and formset.is_valid():
+        else:
+            form_ok, formset_ok = form.is_valid(), formset.is_valid()
+            if form_ok and formset_ok:
 
-            def send(data):
-                with transaction.atomic():
-                    new_reply = services.reply_submit(
+                def send(data):
+                    return services.reply_submit(
                         actor=request.user,
                         assignment=assignment,
                         category=data["category"],
@@ -232,20 +261,18 @@ def reply(request, pk: int):
                         signer=data["signer"],
                         replied_on=data["replied_on"],
                         commitments=formset.rows(),
+                        letter=data.get("letter"),
                     )
-                    if data.get("letter"):
-                        # In the same transaction: a refused file leaves no reply behind.
-                        services.attachment_add(
-                            actor=request.user, suggestion=suggestion, upload=data["letter"], reply=new_reply
-                        )
-                return new_reply
 
-            # Errors about the commitments have no field of their own: shown above the rows.
-            result = run_action(form, send, field_map={"file": "letter", "commitments": "_c"})
-            if result.ok:
-                messages.success(request, _("The reply was sent. The deputy is asked to rate it."))
-                return redirect("proposals_unit:assignment", pk=assignment.pk)
-            commitment_errors, status = result.errors, result.status
+                # Errors about the commitments have no field of their own: shown above the rows.
+                result = run_action(form, send, field_map={"file": "letter", "commitments": "_c"})
+                if result.ok:
+                    messages.success(request, _("The reply was sent. The deputy is asked to rate it."))
+                    return redirect("proposals_unit:assignment", pk=assignment.pk)
+                commitment_errors, status = result.errors, result.status
+            else:
+                # A field the form could not read: still show every other problem now, not in stages.
+                commitment_errors = _all_reply_errors(assignment, form, formset if formset_ok else None)
     detail = selectors.assignment_detail_for_unit(assignment=assignment)
     unsatisfied = [
         r for reply_ in detail["replies"] for r in reply_.ratings.all() if r.value == Rating.Value.UNSATISFIED
@@ -266,6 +293,66 @@ def reply(request, pk: int):
         },
         status=status,
     )
+
+
+def _all_reply_errors(assignment, form, formset) -> list[str]:
+    data = getattr(form, "cleaned_data", {})
+    errors = services.reply_errors(
+        assignment=assignment,
+        category=data.get("category"),
+        text=data.get("text", ""),
+        signer=data.get("signer", ""),
+        replied_on=data.get("replied_on"),
+        commitments=formset.rows() if formset is not None else [("-", timezone.localdate())],
+        letter=data.get("letter"),
+    )
+    leftovers = []
+    for name, message in errors.items():
+        if name == "commitments":
+            leftovers.append(message)
+        elif name == "__all__":
+            form.add_error(None, message)
+        elif name in form.fields and name not in form.errors:
+            form.add_error(name, message)
+    return leftovers
+
+
+@login_required
+@require_POST
+def assisting_view(request, pk: int):
+    """An assisting unit sends its written view to the lead unit."""
+    assignment = selectors.assignment_get_for_unit(actor=request.user, pk=pk)
+    form = AssistingViewForm(request.POST)
+    result = run_action(
+        form,
+        lambda data: services_handling.assisting_view_send(
+            actor=request.user, assignment=assignment, text=data["text"]
+        ),
+        leftovers_on_form=True,
+    )
+    if result.ok:
+        messages.success(request, _("Your view was sent to the lead unit."))
+        return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + "#assisting-view")
+    return _render_detail(request, assignment, view_form=form, status=result.status)
+
+
+@login_required
+@require_POST
+def extension_request(request, pk: int):
+    """Before the deadline, ask the office for more time."""
+    assignment = selectors.assignment_get_for_unit(actor=request.user, pk=pk)
+    form = ExtensionRequestForm(request.POST, prefix=EXTENSION_PREFIX)
+    result = run_action(
+        form,
+        lambda data: services_handling.extension_request(
+            actor=request.user, assignment=assignment, reason=data["reason"], until=data["until"]
+        ),
+        leftovers_on_form=True,
+    )
+    if result.ok:
+        messages.success(request, _("Your request for more time was sent to the deputy-work office."))
+        return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + "#extensions")
+    return _render_detail(request, assignment, extension_form=form, status=result.status)
 
 
 @login_required

@@ -348,9 +348,11 @@ def test_district_staff_see_only_their_congress(client, district_staff, district
 # count. Staff: the TOTP check, the deputy, the role groups and the congress scope (2) instead
 # of the mandates. The list: session, user, TOTP, roles, scope (2), congresses, count, page,
 # electoral units for the filter, unread count. None of them depends on the number of rows.
-# Both archive pages also read the suggestions section: items led, co-signed, ratings given (3).
-ARCHIVE_PAGE_QUERIES = 15  # + the header navigation (role groups)
-STAFF_ARCHIVE_PAGE_QUERIES = 18
+# Both archive pages also read the suggestions section: items led, co-signed, ratings given (3),
+# the livelihood section (groups and inspections, observations, ratings) and the study section
+# (trainings and briefings attended, materials read, data requests).
+ARCHIVE_PAGE_QUERIES = 22  # + the header navigation (role groups)
+STAFF_ARCHIVE_PAGE_QUERIES = 25
 STAFF_LIST_QUERIES = 11  # count, the page from the summaries, the header
 
 

@@ -86,7 +86,8 @@ def test_staff_see_the_same_section_and_it_is_in_the_export_and_the_print_view(s
 
     export = staff_client.get(reverse("archive:archive_detail_export", args=[record.mandate.pk]), {"year": year})
     book = openpyxl.load_workbook(io.BytesIO(export.getvalue()))
-    assert len(book.sheetnames) == 3
+    # The summary, then one sheet per section: activities, suggestions, livelihood, study.
+    assert book.sheetnames[:3] == ["统计", "活动", "议案建议"] and len(book.sheetnames) == 5
     cells = [c for row in book.worksheets[2].iter_rows(values_only=True) for c in row if c is not None]
     assert "关于治理河道污染的建议" in cells and "关于老旧小区加装电梯的建议" in cells and 3 in cells
 

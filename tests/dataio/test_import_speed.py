@@ -63,7 +63,10 @@ def roster(rows: int, accounts: int = 0) -> bytes:
 def units(city, term, electoral_unit):
     from tests import factories
 
-    return [electoral_unit, factories.ElectoralUnitFactory(congress=city, name="秦淮区")]
+    # Seats enough for the largest roster (a unit's seats are checked: deputies.resources).
+    electoral_unit.seats = 500
+    electoral_unit.save(update_fields=["seats"])
+    return [electoral_unit, factories.ElectoralUnitFactory(congress=city, name="秦淮区", seats=500)]
 
 
 def run(content: bytes, user, *, dry_run: bool):
@@ -78,13 +81,14 @@ def statements(context) -> list[str]:
 # --- query counts: the same for 10 rows as for 200 ---
 
 # Preview: the actor's roles, permissions and scope, congresses, terms, units, the holders
-# of the file's mobiles and ID numbers, and the savepoints around them; no insert.
-PREVIEW_QUERIES = 18
+# of the file's mobiles and ID numbers, the seats taken per electoral unit, and the savepoints
+# around them; no insert.
+PREVIEW_QUERIES = 19
 # Each security-log row: on PostgreSQL the chain's advisory lock and the read of the last hash
 # come before its insert (accounts.models.SecurityEvent).
 AUDIT_EXTRA = 2 if connection.vendor == "postgresql" else 0
 # The import: the same, the deputies' bulk inserts (``inserts()``), the IMPORT audit row.
-IMPORT_QUERIES = 22 + AUDIT_EXTRA
+IMPORT_QUERIES = 23 + AUDIT_EXTRA
 
 
 def inserts(rows: int) -> int:
@@ -168,9 +172,9 @@ def _stored(settings, name: str) -> bytes:
 
 
 # Upload and preview: session, user, MFA device, permissions, then the preview's queries.
-ADMIN_PREVIEW_QUERIES = 22
+ADMIN_PREVIEW_QUERIES = 23
 # Confirm: the same, the import's queries, the admin log entries (one insert for all rows).
-ADMIN_CONFIRM_QUERIES = 28 + (connection.vendor == "postgresql")
+ADMIN_CONFIRM_QUERIES = 29 + (connection.vendor == "postgresql")
 
 
 @pytest.mark.parametrize("rows", [10, 200])

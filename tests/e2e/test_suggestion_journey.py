@@ -25,7 +25,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.builders import categories, make_deputy_user, make_officer
+from tests.builders import PDF_BYTES, categories, make_deputy_user, make_officer
 from tests.builders import field as subject_field
 
 pytestmark = pytest.mark.e2e
@@ -157,6 +157,7 @@ def test_suggestion_from_draft_to_public_page(
     expect(cosigners).to_contain_text("已邀请")
     check_page(li, "portal draft")
 
+    main.get_by_label("我已通读全文", exact=False).check()  # the confirmation of an irreversible step
     main.get_by_role("button", name="提交", exact=True).click()
     expect(success(li)).to_have_text(f"已提交审核：“{TITLE}”。")
     expect(main.get_by_role("heading", level=1)).to_have_text(TITLE)
@@ -261,6 +262,9 @@ def test_suggestion_from_draft_to_public_page(
     main.get_by_label("答复正文").fill(REPLY_TEXT)
     main.get_by_label("签发人").fill(SIGNER)
     main.get_by_label("答复日期").fill(today.isoformat())
+    main.get_by_label("签发的答复函").set_input_files(
+        {"name": "答复函.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
+    )
     main.get_by_role("button", name="提交答复").click()
     expect(success(unit)).to_have_text("答复已提交，已请代表评价。")
     expect(main.locator(".item-meta")).to_contain_text("已答复")

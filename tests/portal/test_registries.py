@@ -16,7 +16,7 @@ from portal.selectors import staff_dashboard
 from tests import factories
 from tests.conftest import with_totp
 
-PUBLIC = ["portal:home", "proposals:list", "liaison:stations"]
+PUBLIC = ["portal:home", "proposals:list", "liaison:stations", "livelihood:index"]
 SIGNED_IN = [*PUBLIC, "portal:portal_home"]
 # The header's links by role, in the order the header shows them (the order of the old hand-written header).
 EXPECTED = {
@@ -27,16 +27,30 @@ EXPECTED = {
         "proposals_portal:list",
         "activities:my_activities",
         "liaison_portal:duties",
+        "activities:letters_portal",
+        "livelihood_portal:home",
+        "training_portal:courses",
         "archive:my_archive",
         "notifications:inbox",
     ],
-    "unit_officer": [*SIGNED_IN, "proposals_unit:home", "activities:my_recording", "notifications:inbox"],
+    "unit_officer": [
+        *SIGNED_IN,
+        "proposals_unit:home",
+        "activities:letters_unit",
+        "livelihood_unit:home",
+        "training_unit:requests",
+        "activities:my_recording",
+        "notifications:inbox",
+    ],
     "staff": [
         *SIGNED_IN,
         "proposals_office:list",
         "liaison_office:opinions",
+        "livelihood_office:cycles",
+        "training_office:courses",
         "archive:archive_list",
         "activities:my_recording",
+        "activities:letters_office",
         "notifications:inbox",
         "admin:index",
     ],
@@ -177,6 +191,14 @@ def test_a_registered_panel_shows_on_the_admin_index_for_staff(staff_client, sta
         "opinions_overdue",
         "coverage_leader_visits_percent",
         "coverage_sc_meetings_percent",
+        "consultations_open",
+        "consultations_closing",
+        "livelihood_behind",
+        "livelihood_reports_overdue",
+        "livelihood_observations_overdue",
+        "training_requests_to_route",
+        "training_requests_overdue",
+        "training_important_materials",
     ]
     assert extra_panel == [(staff, timezone.localdate())]
 
@@ -224,9 +246,26 @@ def test_the_dashboard_costs_one_query_per_figure_group(staff, extra_panel, djan
     # the suggestions' panel (whether the scope is every congress, then one indexed count per
     # figure: to review, overdue, re-assignment requests), activities, letters, SC coverage,
     # vacancies, the public's opinions (the working days behind "overdue", and one aggregate), the
-    # two connections' coverage (one aggregate); the test panel queries nothing.
-    with django_assert_num_queries(11):
+    # two connections' coverage (one aggregate), consultations (one aggregate), livelihood
+    # (projects behind, reports overdue, observations overdue), training (one aggregate of data
+    # requests, the important materials); the test panel queries nothing.
+    with django_assert_num_queries(17):
         staff_dashboard(actor=staff)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("materials", [1, 5])
+def test_the_read_share_of_important_materials_costs_one_query_however_many(
+    staff, extra_panel, django_assert_num_queries, materials
+):
+    from tests.training.builders import material
+
+    for i in range(materials):
+        material(staff, staff.congress, title=f"重要材料{i}", important=True)
+    staff_dashboard(actor=staff)
+    with django_assert_num_queries(18):
+        dashboard = staff_dashboard(actor=staff)
+    assert dashboard["training_important_materials"] == materials
 
 
 def test_two_panels_may_not_give_the_same_figure():

@@ -26,8 +26,9 @@ PANEL_QUERIES = 4
 # A superuser has no scope to check.
 PANEL_QUERIES_SUPERUSER = 3
 # As tests/proposals/test_office_queries.py: 6 for the request, 1 for the unread badge, and
-# the COUNT, 3 filter choice lists, the page and its units (one prefetch).
-LIST_QUERIES = 13
+# the COUNT, 3 filter choice lists, the page and its units (one prefetch), the holiday
+# overrides of the coming working days (the yellow "due soon" mark).
+LIST_QUERIES = 14
 
 
 def recount(scope_ids, today):

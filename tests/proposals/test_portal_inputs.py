@@ -38,7 +38,15 @@ def url(name, *args):
 
 
 def form_data(**overrides):
-    data = {"kind": "suggestion", "title": "标题", "body": "正文", "field": field().pk, "session": "", "action": "save"}
+    data = {
+        "kind": "suggestion",
+        "title": "标题",
+        "body": "正文",
+        "field": field().pk,
+        "session": "",
+        "action": "save",
+        "submit-confirm": "1",
+    }
     data.update(overrides)
     return data
 
@@ -115,13 +123,23 @@ def test_markup_is_shown_as_text_on_every_page(client, deputy, staff, unit_offic
     services.suggestion_submit(actor=deputy, suggestion=suggestion)
     services.suggestion_accept(actor=staff, suggestion=suggestion)
     services.suggestion_assign(actor=staff, suggestion=suggestion, units_roles=[(unit_officer.unit, "lead")])
+    assignment = suggestion.assignments.get()
+    services.contact_log_add(
+        actor=unit_officer,
+        assignment=assignment,
+        stage="before",
+        method="phone",
+        contacted_on=timezone.localdate(),
+        note="电话沟通",
+    )
     reply = services.reply_submit(
         actor=unit_officer,
-        assignment=suggestion.assignments.get(),
+        assignment=assignment,
         category=ReplyCategory.objects.get(code="A"),
-        text=f"答复{TYPED_SCRIPT}",
+        text=f"答复{TYPED_SCRIPT}，已按代表意见完成整改。",
         signer=f"局长{TYPED_SCRIPT}",
         replied_on=timezone.localdate(),
+        letter=upload("答复函.pdf", PDF_BYTES),
     )
     client.force_login(deputy)
     client.post(

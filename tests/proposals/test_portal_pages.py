@@ -36,6 +36,7 @@ def form_data(**overrides):
         "body": "现状。\n\n1. 加密班次\n2. 延长末班",
         "field": field().pk,
         "session": "",
+        "submit-confirm": "1",  # the submit confirmation (ignored by "save")
     }
     data.update(overrides)
     return data

@@ -105,13 +105,23 @@ def test_a_cosigner_cannot_rate_for_the_lead_deputy(client, deputy, staff, unit_
     services.suggestion_submit(actor=deputy, suggestion=suggestion)
     services.suggestion_accept(actor=staff, suggestion=suggestion)
     services.suggestion_assign(actor=staff, suggestion=suggestion, units_roles=[(unit_officer.unit, "lead")])
+    assignment = suggestion.assignments.get()
+    services.contact_log_add(
+        actor=unit_officer,
+        assignment=assignment,
+        stage="before",
+        method="phone",
+        contacted_on=timezone.localdate(),
+        note="电话沟通",
+    )
     reply = services.reply_submit(
         actor=unit_officer,
-        assignment=suggestion.assignments.get(),
+        assignment=assignment,
         category=ReplyCategory.objects.get(code="A"),
-        text="已解决。",
+        text="经研究，已完成改造并新增停车泊位二百个，建立长效管理机制，欢迎代表继续监督。",
         signer="局长",
         replied_on=timezone.localdate(),
+        letter=upload("答复函.pdf", PDF_BYTES),
     )
     client.force_login(wang)
     detail = client.get(url("detail", suggestion.pk)).content.decode()

@@ -220,14 +220,14 @@ def test_other_pages_query_counts_do_not_grow(
 
     - new: layout (4), mandates, guide, fields, sessions = 8
     - edit (a draft with co-signers and files): layout (4), item, co-signers, files, fields,
-      sessions, guide = 10
+      sessions, guide, similar suggestions = 11
     - guide: layout (4), mandates, guides = 6
     - units: layout (4), mandates, count, page = 7
     """
     item = draft(deputy)
     services.attachment_add(actor=deputy, suggestion=item, upload=upload("a.pdf", PDF_BYTES))
     published_guide(city)
-    pages = {url("new"): 8, url("edit", item.pk): 10, url("guide"): 6, url("units"): 7}
+    pages = {url("new"): 8, url("edit", item.pk): 11, url("guide"): 6, url("units"): 7}
 
     def visit():
         for page, count in pages.items():

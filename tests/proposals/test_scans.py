@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.registry import run_all_scans
-from proposals import services
+from proposals import services, services_handling
 from proposals.models import Assignment, Rating, Suggestion
 
 from ..builders import (
@@ -197,7 +197,9 @@ def test_no_rating_reminder_once_rated_or_for_an_assisting_unit(deputy, staff, u
     time_machine.move_to(at(D(2026, 3, 2)), tick=False)
     item = assigned(deputy, staff, [unit_officer, helper], roles=["lead", "assisting"], assigned_on=D(2026, 3, 2))
     time_machine.move_to(at(D(2026, 3, 20)), tick=False)
-    reply(helper, item, code="A", text="协办意见已送主办单位。")
+    services_handling.assisting_view_send(
+        actor=helper, assignment=item.assignments.get(unit=helper.unit), text="协办意见已送主办单位。"
+    )
     time_machine.move_to(at(D(2026, 4, 1)), tick=False)
     lead_reply = reply(unit_officer, item, code="A")
     time_machine.move_to(at(D(2026, 4, 3)), tick=False)

@@ -32,10 +32,32 @@ def officer_client(client, unit_officer):
     return client
 
 
+def contacted(officer, assignment):
+    """The unit logs its contact with the deputy (a reply is refused before it)."""
+    services.contact_log_add(
+        actor=officer,
+        assignment=assignment,
+        stage="before",
+        method="phone",
+        contacted_on=timezone.localdate(),
+        note="电话听取代表意见",
+    )
+
+
 @pytest.fixture
 def assignment(deputy, staff, unit_officer):
     _suggestion, (assignment,) = assigned_to(deputy, staff, [(unit_officer.unit, "lead")])
     return assignment
+
+
+@pytest.fixture
+def ready(assignment, unit_officer):
+    """An assignment whose unit has logged its contact with the deputy: ready for the reply."""
+    contacted(unit_officer, assignment)
+    return assignment
+
+
+REPLY_TEXT = "经研究，已于本月完成改造，新增停车泊位二百个，并建立了长效管理机制，欢迎代表继续监督。"
 
 
 def url(name, *args):
@@ -45,8 +67,9 @@ def url(name, *args):
 def reply_data(**overrides):
     data = {
         "category": str(categories()["A"].pk),
-        "text": "经研究，已于本月完成改造。",
+        "text": REPLY_TEXT,
         "signer": "张局长",
+        "letter": pdf("答复函（盖章）.pdf"),
         "replied_on": timezone.localdate().isoformat(),
         "c-TOTAL_FORMS": "3",
         "c-INITIAL_FORMS": "0",
@@ -293,25 +316,25 @@ def test_bad_contact_shows_the_error_and_writes_nothing(officer_client, assignme
 # --- Replies -------------------------------------------------------------------------------------
 
 
-def test_reply_with_letter_moves_the_item_to_replied(officer_client, assignment, deputy):
+def test_reply_with_letter_moves_the_item_to_replied(officer_client, ready, deputy):
     data = reply_data()
     data["letter"] = pdf("答复函（盖章）.pdf")
-    response = officer_client.post(url("reply", assignment.pk), data)
+    response = officer_client.post(url("reply", ready.pk), data)
     assert response.status_code == 302, response.context and response.context["form"].errors
     new_reply = Reply.objects.get()
     assert (new_reply.round, new_reply.category.code, new_reply.signer, new_reply.on_time) == (1, "A", "张局长", True)
     assert Attachment.objects.get().reply == new_reply
-    assert Assignment.objects.get(pk=assignment.pk).status == A.REPLIED
-    assert Suggestion.objects.get(pk=assignment.suggestion_id).status == Suggestion.Status.REPLIED
+    assert Assignment.objects.get(pk=ready.pk).status == A.REPLIED
+    assert Suggestion.objects.get(pk=ready.suggestion_id).status == Suggestion.Status.REPLIED
     assert deputy.notifications.filter(key__contains=":replied:").exists()
 
 
-def test_category_b_reply_with_commitments(officer_client, assignment):
+def test_category_b_reply_with_commitments(officer_client, ready):
     due = timezone.localdate() + datetime.timedelta(days=120)
     data = reply_data(
         category=str(categories()["B"].pk), **{"c-0-content": "年内完成施工招标", "c-0-due_date": due.isoformat()}
     )
-    assert officer_client.post(url("reply", assignment.pk), data).status_code == 302
+    assert officer_client.post(url("reply", ready.pk), data).status_code == 302
     commitment = Commitment.objects.get()
     assert (commitment.content, commitment.due_date, commitment.status) == ("年内完成施工招标", due, "open")
 
@@ -326,13 +349,13 @@ def test_category_b_reply_with_commitments(officer_client, assignment):
         ({"c-0-content": "只写了内容"}, "row"),
     ],
 )
-def test_bad_reply_shows_a_clear_error_keeps_the_text_and_writes_nothing(officer_client, assignment, overrides, where):
+def test_bad_reply_shows_a_clear_error_keeps_the_text_and_writes_nothing(officer_client, ready, overrides, where):
     if overrides.get("category") == "B":
         overrides["category"] = str(categories()["B"].pk)
-    data = reply_data(text="我们认真研究了代表的意见。", **{k: v for k, v in overrides.items() if k != "text"})
+    data = reply_data(text="我们认真研究了代表的意见，" * 3, **{k: v for k, v in overrides.items() if k != "text"})
     if "text" in overrides:
         data["text"] = overrides["text"]
-    response = officer_client.post(url("reply", assignment.pk), data)
+    response = officer_client.post(url("reply", ready.pk), data)
     assert response.status_code == 200
     page = response.content.decode()
     assert 'class="form-errors"' in page or "errorlist" in page
@@ -340,21 +363,21 @@ def test_bad_reply_shows_a_clear_error_keeps_the_text_and_writes_nothing(officer
         assert response.context["form"].errors[where]
     elif where == "commitments":
         assert response.context["commitment_errors"]
-        assert "我们认真研究了代表的意见。" in page  # what was typed is kept
+        assert "我们认真研究了代表的意见，" in page  # what was typed is kept
     else:
         assert response.context["formset"].errors[0]
     assert not Reply.objects.exists()
-    assert Assignment.objects.get(pk=assignment.pk).status == A.ASSIGNED
+    assert Assignment.objects.get(pk=ready.pk).status == A.ASSIGNED
 
 
-def test_a_refused_letter_leaves_no_reply_behind(officer_client, assignment):
+def test_a_refused_letter_leaves_no_reply_behind(officer_client, ready):
     data = reply_data()
     data["letter"] = exe()
-    response = officer_client.post(url("reply", assignment.pk), data)
+    response = officer_client.post(url("reply", ready.pk), data)
     assert response.status_code == 200
     assert response.context["form"].errors["letter"]
     assert not Reply.objects.exists() and not Attachment.objects.exists()
-    assert Suggestion.objects.get(pk=assignment.suggestion_id).status == Suggestion.Status.ASSIGNED
+    assert Suggestion.objects.get(pk=ready.suggestion_id).status == Suggestion.Status.ASSIGNED
 
 
 def test_reply_refused_when_not_waiting_for_one(officer_client, deputy, staff, unit_officer):
@@ -372,9 +395,9 @@ def test_reply_refused_while_a_reassignment_request_is_open(officer_client, assi
     assert not Reply.objects.exists()
 
 
-def test_add_row_keeps_what_was_typed_and_saves_nothing(officer_client, assignment):
+def test_add_row_keeps_what_was_typed_and_saves_nothing(officer_client, ready):
     data = reply_data(text="草稿答复", **{"c-0-content": "承诺一"}, add_row="1")
-    response = officer_client.post(url("reply", assignment.pk), data)
+    response = officer_client.post(url("reply", ready.pk), data)
     assert response.status_code == 200
     assert len(response.context["formset"].forms) == 4
     page = response.content.decode()
@@ -389,9 +412,11 @@ def test_rehandling_after_an_unsatisfied_rating_is_round_two(officer_client, dep
     assert "没有实地调研" in page
     response = officer_client.get(url("reply", assignment.pk))
     assert response.context["round"] == 2 and response.context["unsatisfied"].comment == "没有实地调研"
-    assert officer_client.post(url("reply", assignment.pk), reply_data(text="实地调研后重新答复")).status_code == 302
+    contacted(unit_officer, assignment)
+    again = "实地调研后重新答复：已与代表现场察看，新增泊位三百个，并在周末开放机关停车场供居民使用。"
+    assert officer_client.post(url("reply", assignment.pk), reply_data(text=again)).status_code == 302
     second = Reply.objects.get(round=2)
-    assert second.text == "实地调研后重新答复"
+    assert second.text == again
     assert Suggestion.objects.get(pk=suggestion.pk).status == Suggestion.Status.REPLIED
 
 
@@ -399,7 +424,9 @@ def test_letter_uploaded_to_a_sent_reply(officer_client, deputy, staff, unit_off
     _s, assignment, new_reply = replied(deputy, staff, unit_officer, code="A")
     response = officer_client.post(url("reply_letter", new_reply.pk), {f"l{new_reply.pk}-file": pdf()})
     assert response.status_code == 302
-    attachment = Attachment.objects.get(reply=new_reply)
+    # The letter sent with the reply, then the one uploaded afterwards.
+    attachment = Attachment.objects.filter(reply=new_reply).latest("pk")
+    assert Attachment.objects.filter(reply=new_reply).count() == 2
     download = officer_client.get(url("attachment", attachment.pk))
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")
@@ -409,7 +436,7 @@ def test_a_bad_letter_file_is_refused(officer_client, deputy, staff, unit_office
     _s, assignment, new_reply = replied(deputy, staff, unit_officer, code="A")
     response = officer_client.post(url("reply_letter", new_reply.pk), {f"l{new_reply.pk}-file": exe()})
     assert response.status_code == 200
-    assert not Attachment.objects.exists()
+    assert Attachment.objects.filter(reply=new_reply).count() == 1  # only the letter sent with the reply
 
 
 # --- Commitments ---------------------------------------------------------------------------------
@@ -484,7 +511,8 @@ def test_home_query_count_does_not_grow_with_assignments(
     """GIVEN 10, then 1,000 assignments of the unit WHEN the home page is shown THEN the same number of queries."""
     bulk_items(n=10, deputy_user=deputy, staff=staff, unit=unit_officer.unit)
     officer_client.get(url("home"))  # warm the session and caches
-    with django_assert_num_queries(9) as small:
+    # One of them reads the holiday overrides for the yellow "due soon" mark.
+    with django_assert_num_queries(10) as small:
         assert officer_client.get(url("home")).status_code == 200
     bulk_items(n=990, deputy_user=deputy, staff=staff, unit=unit_officer.unit, start=11)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -497,7 +525,8 @@ def test_assignment_page_query_count_does_not_grow(
 ):
     _s, assignment, _r = replied(deputy, staff, unit_officer, code="B")
     officer_client.get(url("assignment", assignment.pk))
-    with django_assert_num_queries(15) as small:
+    # Three of them: the assisting units' views, the extensions and the urging notices.
+    with django_assert_num_queries(18) as small:
         officer_client.get(url("assignment", assignment.pk))
     bulk_items(n=1000, deputy_user=deputy, staff=staff, unit=unit_officer.unit, start=100)
     with django_assert_num_queries(len(small.captured_queries)):

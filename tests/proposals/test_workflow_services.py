@@ -37,6 +37,7 @@ from ..builders import (
     draft,
     make_deputy_user,
     make_officer,
+    pdf,
     rate,
     reply,
     submitted,
@@ -686,13 +687,28 @@ def test_reply_refusals(deputy, staff, unit_officer, police):
     cats = categories()
 
     def submit(actor, **kw):
-        args = {"category": cats["A"], "text": "答复", "signer": "张局长", "replied_on": timezone.localdate(), **kw}
-        return lambda: services.reply_submit(actor=actor, assignment=assignment, **args)
+        args = {
+            "category": cats["A"],
+            "text": "经研究，已完成改造并新增停车泊位二百个，建立长效管理机制，欢迎代表继续监督。",
+            "signer": "张局长",
+            "replied_on": timezone.localdate(),
+            **kw,
+        }
+        return lambda: services.reply_submit(actor=actor, assignment=assignment, letter=pdf(), **args)
 
     for actor in (staff, police, deputy):
         refused(NotAllowed, submit(actor), item)
     refused(ValidationError, submit(unit_officer, replied_on=timezone.localdate() + datetime.timedelta(days=1)), item)
     refused(ValidationError, submit(unit_officer, text="<p></p>"), item)
+    refused(ValidationError, submit(unit_officer), item)  # no contact with the deputy logged yet
+    services.contact_log_add(
+        actor=unit_officer,
+        assignment=assignment,
+        stage="before",
+        method="phone",
+        contacted_on=timezone.localdate(),
+        note="电话沟通",
+    )
     submit(unit_officer)()
     refused(InvalidTransition, submit(unit_officer), item)
 

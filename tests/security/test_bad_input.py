@@ -72,6 +72,9 @@ PROJECT_APPS = {
     "deputies",
     "activities",
     "proposals",
+    "liaison",
+    "livelihood",
+    "training",
     "archive",
     "portal",
 }
@@ -203,6 +206,10 @@ KWARG_MODELS = {
     "cosigner_pk": "proposals.CoSigner",
     "reply_pk": "proposals.Reply",
     "deputy_id": "deputies.Deputy",
+    "file_pk": "activities.LetterAttachment",
+    "milestone": "livelihood.Milestone",
+    "observation": "livelihood.Observation",
+    "session_pk": "training.Session",
 }
 SEGMENT_MODELS = {
     "suggestions": "proposals.Suggestion",
@@ -214,6 +221,14 @@ SEGMENT_MODELS = {
     "activities": "activities.Activity",
     "inbox": "notifications.Notification",
     "archive": "deputies.Deputy",
+    "letters": "activities.DeputyLetter",
+    "items": "livelihood.Item",
+    "projects": "livelihood.Project",
+    "courses": "training.Course",
+    "materials": "training.Material",
+    "requests": "training.DataRequest",
+    "stations": "liaison.Station",
+    "opinions": "liaison.Opinion",
 }
 
 
@@ -264,7 +279,9 @@ def real_paths(route: Route, world) -> list[str]:
     if len(names) == 1:
         return [fill(route, {names[0]: pk}) for pk in _sample_ids(models[0])]
     parent, child = models[0], models[1]
-    link = next((f for f in child._meta.fields if parent is not None and f.related_model is parent), None)
+    link = None
+    if child is not None and parent is not None:
+        link = next((f for f in child._meta.fields if f.related_model is parent), None)
     paths = []
     if link is not None:
         for obj in child.objects.order_by("pk")[:REAL_IDS]:

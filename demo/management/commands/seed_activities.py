@@ -3,14 +3,16 @@
 Every kind of activity, invitations to a district's deputies, a professional group or a
 sample, answers, and attendance recorded through the services (so the archive counts,
 notifications and audit rows are what real use gives). Also letters, duty reports,
-special supervisors, group plans and performance assistants.
+special supervisors; deputies' letters in every state; and, for the national and provincial
+deputies elected in the city (item 7), their groups and plans, assistants and an invitation.
 
-Idempotent: it does nothing when the demo activities exist. Deterministic: fixed seed.
+Idempotent: each part does nothing when its demo rows exist. Deterministic: fixed seed.
 """
 
 import datetime
 import random
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
@@ -23,6 +25,8 @@ from deputies.models import Congress, Deputy, DeputyGroup, PerformanceAssistant
 
 SEED = 20241
 MARKER = "【示例】"
+# The smallest valid PDF: the demo letters' attachments.
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 K = Activity.Kind
 
 # (kind, title, organiser, how many invited: a district / a group / a number)
@@ -46,6 +50,7 @@ PLAN = [
     (K.GROUP, "代表小组活动：视察街道便民服务中心", "代表小组", "group"),
     (K.PROFESSIONAL_GROUP, "专业代表小组活动：财政预算初审", "专业代表小组", "professional"),
     (K.PROFESSIONAL_GROUP, "专业代表小组活动：教育资源布局研讨", "专业代表小组", "professional"),
+    (K.RECEPTION_DAY, "主任接待代表日：听取基层代表意见", "市人大常委会办公厅", 6),
     (K.SC_MEETING, "列席市人大常委会第十九次会议", "市人大常委会办公厅", 12),
     (K.SC_MEETING, "列席市人大常委会第二十次会议", "市人大常委会办公厅", 12),
     (K.SC_MEETING, "列席市人大常委会第二十一次会议", "市人大常委会办公厅", 12),
@@ -64,13 +69,23 @@ class Command(BaseCommand):
     help = "Create a year of demo activities, attendance, letters and duty reports (after seed_demo)."
 
     def handle(self, *args, **options):
-        if Activity.objects.filter(title__startswith=MARKER).exists():
-            self.stdout.write("Demo activities exist already: nothing to do.")
-            return
         city = Congress.objects.filter(level=Congress.Level.CITY).order_by("id").first()
         staff = User.objects.filter(email="staff@example.org").first()
         if city is None or staff is None:
             raise CommandError("Run seed_demo first.")
+        # Notifications of the demo go to the inboxes; no e-mail is sent for them.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            if Activity.objects.filter(title__startswith=MARKER).exists():
+                self.stdout.write("Demo activities exist already.")
+            else:
+                self.ledger(city, staff)
+            # Each of these has its own guard, so a database seeded before it existed gets it on a re-run.
+            with transaction.atomic():
+                self.letters(city, staff)
+                self.higher_level(city, staff)
+        self.stdout.write(f"Demo letters: {DeputyLetter.objects.count()}.")
+
+    def ledger(self, city, staff):
         rng = random.Random(SEED)
         today = timezone.localdate()
         deputies = list(
@@ -81,10 +96,8 @@ class Command(BaseCommand):
         demo_deputy = Deputy.objects.filter(congress=city, user__email="deputy@example.org").first()
         unit_officer = User.objects.filter(email="unit@example.org").first()
         groups = list(DeputyGroup.objects.filter(congress=city, term__is_current=True).prefetch_related("members"))
-        # Demo notifications go to the inboxes; no e-mail is sent for them.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
+        with transaction.atomic():
             count = self.activities(city, staff, unit_officer, deputies, demo_deputy, groups, rng, today)
-            self.letters(city, staff, deputies, demo_deputy, rng, today)
             self.reports_and_posts(city, deputies, demo_deputy, rng, today)
         self.stdout.write(f"Demo activities: {count} activities, {Participation.objects.count()} participations.")
 
@@ -167,37 +180,138 @@ class Command(BaseCommand):
                 marks[p.pk] = (Participation.Status.ABSENT, "")
         services.attendance_record(actor=recorder, activity=activity, marks=marks)
 
-    def letters(self, city, staff, deputies, demo_deputy, rng, today):
-        units = list(Unit.objects.filter(congress=city, is_active=True).order_by("pk"))
-        subjects = [
-            ("小区电梯加装推进缓慢", "多位居民反映加装电梯审批周期长，希望简化流程。"),
-            ("学校周边上下学交通拥堵", "建议增设临时停车位并错峰放学。"),
-            ("农贸市场环境脏乱", "群众反映市场排水不畅，夏季异味严重。"),
-            ("公交线路调整影响老年人出行", "线路调整后老年人换乘不便，希望恢复原站点。"),
-        ]
-        authors = [demo_deputy] if demo_deputy else []
-        authors += rng.sample(deputies, 3)
-        for i, (subject, content) in enumerate(subjects):
-            letter = DeputyLetter.objects.create(
-                deputy=authors[i % len(authors)],
-                subject=subject,
-                content=content,
-                received_on=today - datetime.timedelta(days=60 - i * 12),
+    def letters(self, city, staff):
+        """Deputies' letters in every state, lodged in the portal and moved on by the services:
+        the demo deputy's own, and those of 市交通运输局 (unit@example.org) to answer."""
+        if DeputyLetter.objects.filter(lodged_by__isnull=False).exists():
+            return
+        demo_deputy = Deputy.objects.filter(congress=city, user__email="deputy@example.org").first()
+        deputy2 = Deputy.objects.filter(congress=city, user__email="deputy2@example.org").first()
+        transport = Unit.objects.filter(congress=city, name="市交通运输局").first()
+        education = Unit.objects.filter(congress=city, name="市教育局").first()
+        if not (demo_deputy and deputy2 and transport and education):
+            return
+        today = timezone.localdate()
+        officers = {u.pk: u.officers.filter(is_active=True).first() or staff for u in (transport, education)}
+
+        def lodge(deputy, subject, content, with_file=False):
+            uploads = (
+                [SimpleUploadedFile("现场情况说明.pdf", DEMO_PDF, content_type="application/pdf")] if with_file else []
             )
-            if i == 3:
-                continue  # just received
-            unit = units[(i * 7) % len(units)]
-            services.letter_forward(
-                actor=staff, letter=letter, body=unit, forwarded_on=letter.received_on + datetime.timedelta(days=2)
+            return services.letter_lodge(
+                actor=deputy.user, deputy=deputy, subject=subject, content=content, uploads=uploads
             )
-            if i == 0:
-                officer = unit.officers.filter(is_active=True).first()
-                services.letter_reply(
-                    actor=officer or staff,
-                    letter=letter,
-                    reply="已会同街道和住建部门现场协调，审批时限压缩至15个工作日。",
-                    replied_on=letter.received_on + datetime.timedelta(days=20),
-                )
+
+        def forward(letter, unit, days_ago, workdays=15):
+            return services.letter_forward(
+                actor=staff,
+                letter=letter,
+                body=unit,
+                forwarded_on=today - datetime.timedelta(days=days_ago),
+                workdays=workdays,
+            )
+
+        # Just lodged: waits for the office to forward it (staff@example.org, /office/letters/).
+        lodge(
+            demo_deputy, "公交线路调整影响老年人出行", "线路调整后老年人换乘不便，希望恢复原站点或增设接驳线路。", True
+        )
+        # Forwarded, due in a few days and overdue: the unit's page and its reminders.
+        forward(lodge(deputy2, "学校周边上下学交通拥堵", "建议增设临时停车位并错峰放学。"), transport, 14, 12)
+        forward(
+            lodge(demo_deputy, "路口信号灯配时不合理", "早高峰左转车辆排队过长，建议优化信号配时。"), transport, 40, 15
+        )
+        # Answered, waiting for the deputy's feedback (deputy@example.org).
+        answered = forward(
+            lodge(demo_deputy, "小区电梯加装推进缓慢", "多位居民反映加装电梯审批周期长，希望简化流程。", True),
+            transport,
+            25,
+        )
+        services.letter_reply(
+            actor=officers[transport.pk],
+            letter=answered,
+            reply="已会同街道和住建部门现场协调，审批时限压缩至15个工作日，并安排专人跟进。",
+            replied_on=today - datetime.timedelta(days=3),
+            upload=SimpleUploadedFile("答复函.pdf", DEMO_PDF, content_type="application/pdf"),
+        )
+        # Answered and rated.
+        rated = forward(lodge(deputy2, "校车线路覆盖不足", "城郊学校校车线路少，学生通勤时间长。"), education, 50)
+        services.letter_reply(
+            actor=officers[education.pk],
+            letter=rated,
+            reply="已新增两条校车线路，下学期起运行。",
+            replied_on=today - datetime.timedelta(days=20),
+        )
+        services.letter_feedback(actor=deputy2.user, letter=rated, feedback="satisfied", note="答复及时，措施具体。")
+        # Closed by the office without a unit's answer.
+        services.letter_close(
+            actor=staff,
+            letter=lodge(demo_deputy, "农贸市场环境脏乱", "群众反映市场排水不畅，夏季异味严重。"),
+            note="该事项已在代表座谈会上由市场监管局当面答复，代表同意办结。",
+        )
+
+    def higher_level(self, city, staff):
+        """Item 7: the national and provincial deputies elected in the city, served by the city
+        office: their groups with plans, assistants, and an activity they are invited to."""
+        national = Deputy.objects.filter(congress__level=Congress.Level.NATIONAL).order_by("pk")
+        national.filter(served_by__isnull=True).update(served_by=city)
+        provincial = Deputy.objects.filter(
+            congress__level=Congress.Level.PROVINCIAL, electoral_unit__electing_congress=city
+        ).order_by("pk")
+        today = timezone.localdate()
+        groups = []
+        for members, name in ((national, "全国人大代表南京代表小组"), (provincial, "省人大代表南京代表小组")):
+            first = members.select_related("term", "electoral_unit").first()
+            if first is None:
+                continue
+            group, created = DeputyGroup.objects.get_or_create(
+                term=first.term,
+                name=name,
+                defaults={
+                    "congress_id": first.congress_id,
+                    "served_by": city,
+                    "electoral_unit": first.electoral_unit
+                    if first.electoral_unit.electing_congress_id == city.pk
+                    else None,
+                    "leader": first,
+                },
+            )
+            if created:
+                group.members.add(*members)
+            groups.append(group)
+            GroupActivityPlan.objects.get_or_create(
+                group=group,
+                year=today.year,
+                defaults={"content": "1. 年中专题调研\n2. 会前集中视察\n3. 走访原选举单位", "planned_activities": 3},
+            )
+        rng = random.Random(SEED + 7)
+        for i, d in enumerate(national[:6]):
+            PerformanceAssistant.objects.get_or_create(
+                deputy=d,
+                defaults={
+                    "name": rng.choice(["陈助理", "王助理", "刘助理", "周助理"]) + str(i + 1),
+                    "employer": "市人大常委会代表工作委员会",
+                    "start_date": datetime.date(2023, 3, 1),
+                },
+            )
+        title = f"{MARKER}在宁全国和省人大代表集中视察：长江岸线保护"
+        if groups and not Activity.objects.filter(title=title).exists():
+            start = today + datetime.timedelta(days=10)
+            activity = services.activity_create(
+                actor=staff,
+                congress=city,
+                kind=K.INSPECTION,
+                title=title,
+                start_date=start,
+                end_date=start,
+                place="长江南京段",
+                organiser="市人大常委会代表工作委员会",
+                group=groups[0],
+                recorder=staff,
+                description="示例数据：在宁全国人大代表和省人大代表集中视察。",
+            )
+            services.activity_invite(
+                actor=staff, activity=activity, deputies=[*national.select_related(), *provincial.select_related()]
+            )
 
     def reports_and_posts(self, city, deputies, demo_deputy, rng, today):
         for i, d in enumerate(([demo_deputy] if demo_deputy else []) + rng.sample(deputies, 5)):
@@ -223,17 +337,3 @@ class Command(BaseCommand):
                     start_date=datetime.date(2023, 3, 1),
                     end_date=datetime.date(2027, 2, 28),
                 )
-        for group in DeputyGroup.objects.filter(
-            congress__level__in=[Congress.Level.PROVINCIAL, Congress.Level.NATIONAL]
-        ):
-            GroupActivityPlan.objects.get_or_create(
-                group=group,
-                year=today.year,
-                defaults={"content": "1. 年中专题调研\n2. 会前集中视察\n3. 走访原选举单位", "planned_activities": 3},
-            )
-        for i, d in enumerate(Deputy.objects.filter(congress__level=Congress.Level.NATIONAL).order_by("pk")[:6]):
-            PerformanceAssistant.objects.get_or_create(
-                deputy=d,
-                name=rng.choice(["陈助理", "王助理", "刘助理", "周助理"]) + str(i + 1),
-                defaults={"employer": "市人大常委会代表工作委员会", "start_date": datetime.date(2023, 3, 1)},
-            )

@@ -4,7 +4,7 @@ run after ``seed_demo`` (and ``seed_activities``).
 Every district of the city gets one station of each kind, staffed by city deputies elected
 there; 玄武区's own congress gets its own stations with its district deputies. Each station
 has a duty every week from three weeks ago to four weeks ahead (receptions in the ledger;
-past ones with attendance recorded), and opinions in every state, all through
+past ones with attendance recorded; one coming duty of every fourth station cancelled), and opinions in every state, all through
 liaison.services, so events, ledger rows and notifications are what real use leaves.
 
 Deterministic (one fixed seed, deputies sorted by id) and idempotent: a station is known by
@@ -97,10 +97,12 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
             stations = self.city_stations(city) + self.district_stations()
             duties = sum(self.schedule(s) for s in stations)
+            cancelled = sum(self.cancel_one(s) for s in stations)
             opinions = sum(self.opinions(s, i) for i, s in enumerate(stations))
             connections = TwoConnections(city, staff, self.today).run()
         self.stdout.write(
-            f"Demo liaison: {len(stations)} stations, {duties} new duties, {opinions} new opinions "
+            f"Demo liaison: {len(stations)} stations, {duties} new duties ({cancelled} cancelled), "
+            f"{opinions} new opinions "
             f"({Station.objects.count()} stations, {Duty.objects.count()} duties, {Opinion.objects.count()} opinions); "
             + ", ".join(f"{n} {what}" for what, n in connections.items())
             + "."
@@ -229,6 +231,21 @@ class Command(BaseCommand):
                 created += 1
         return created
 
+    def cancel_one(self, station: Station) -> int:
+        """Every fourth station has one coming duty called off, through the service (the ledger
+        row withdrawn, the deputy told), so the office page shows a cancellation. Once only."""
+        if station.pk % 4 or Duty.objects.filter(station=station, cancelled_at__isnull=False).exists():
+            return 0
+        coming = Duty.objects.filter(
+            station=station, date__gt=self.today + datetime.timedelta(days=7), cancelled_at__isnull=True
+        ).order_by("date", "start_time", "pk")
+        # A deputy with an account first, so someone finds the notice in their inbox.
+        duty = coming.filter(deputy__user__isnull=False).first() or coming.first()
+        if duty is None:
+            return 0
+        services.duty_cancel(actor=self.staff, duty=duty, reason="站点场地维修，本次接待暂停，顺延至下周。")
+        return 1
+
     def _record(self, duty: Duty) -> None:
         participation = Participation.objects.filter(activity=duty.activity, deputy=duty.deputy).first()
         if participation is None:
@@ -306,6 +323,13 @@ COMMITTEES = [
     ("社会建设委员会", Committee.Kind.SPECIAL),
     ("代表工作委员会", Committee.Kind.WORKING),
 ]
+# A committee's short name as seed_activities writes it in an activity's organising body.
+COMMITTEE_ORGANISERS = {
+    "财政经济委员会": "财经委",
+    "城乡建设环境保护委员会": "城建环保委",
+    "社会建设委员会": "社会建设委",
+    "代表工作委员会": "代表工作委员会",
+}
 CONTACT_OPINIONS = [
     "希望加快老旧小区雨污分流改造，雨季积水问题突出。",
     "建议优化地铁与公交接驳，增加末班公交。",
@@ -366,6 +390,7 @@ class TwoConnections:
             .order_by("position", "pk")
         )
         self.committees = self.make_committees()
+        self.counts["committee activities"] = self.committee_activities()
         self.counts["contact assignments"] = self.assignments()
         self.counts["contact records"] = self.contacts()
         self.counts["routed opinions"] = self.routings()
@@ -425,6 +450,19 @@ class TwoConnections:
                 committee.liaison_deputies.set(self.deputies[i * 8 : i * 8 + 8])
             found[name] = committee
         return found
+
+    def committee_activities(self) -> int:
+        """Each committee's page lists the ledger activities it organised (seed_activities names
+        the organiser by a short name): linked once, for a committee that has none yet."""
+        linked = 0
+        for name, organiser in COMMITTEE_ORGANISERS.items():
+            committee = self.committees.get(name)
+            if committee is None or committee.activities.exists():
+                continue
+            found = list(Activity.objects.filter(congress=self.city, organiser__contains=organiser))
+            committee.activities.add(*found)
+            linked += len(found)
+        return linked
 
     def assignments(self) -> int:
         made = 0
@@ -508,6 +546,8 @@ class TwoConnections:
         if ReceptionDay.objects.filter(congress=self.city).exists():
             return 0
         leaders = [s for s in self.seats if s.is_leader]
+        # The demo deputy was received at the latest one: it shows in their archive as its own kind.
+        demo = [d for d in self.deputies if d.user and d.user.email == DEMO_DEPUTY_EMAIL]
         made = 0
         for i, ago in enumerate((300, 210, 120, 30)):
             if not leaders:
@@ -515,12 +555,13 @@ class TwoConnections:
             day = self.today - datetime.timedelta(days=ago)
             if day < self.term.start_date:
                 continue
+            received = self.grassroots[40 + i * 5 : 45 + i * 5] + (demo if ago == 30 else [])
             services_contacts.reception_day_record(
                 actor=self.staff,
                 congress=self.city,
                 date=day,
                 leader=leaders[i % len(leaders)],
-                deputies=self.grassroots[40 + i * 5 : 45 + i * 5],
+                deputies=list({d.pk: d for d in received}.values()),
                 raised=CONTACT_OPINIONS[i],
             )
             made += 1

@@ -33,8 +33,18 @@ from accounts.models import Unit, User
 from accounts.services import user_sync_roles
 from deputies.models import Congress, CongressSession, Deputy, StandingCommitteeMember, Term
 from notifications.models import Notification
-from proposals import services
-from proposals.models import Assignment, CoSigner, Field, Rating, ReplyCategory, Suggestion
+from proposals import services, services_handling
+from proposals.models import (
+    Assignment,
+    CoSigner,
+    Extension,
+    Field,
+    Rating,
+    ReplyCategory,
+    Suggestion,
+    TopicGuide,
+    UrgingNotice,
+)
 
 SEED = 20261125
 CITY_NAME = "南京市人民代表大会"
@@ -1037,6 +1047,15 @@ class Runner:
 
     def do_reply(self, item, st, unit, round):
         assignment = Assignment.objects.select_related("suggestion", "unit").get(pk=self.assignment(item, st, unit).pk)
+        if assignment.role == Assignment.Role.ASSISTING:
+            # An assisting unit sends its written view to the lead unit; it never replies to the deputy.
+            services_handling.assisting_view_send(
+                actor=self.officer(assignment.unit),
+                assignment=assignment,
+                text=f"关于{item.title}，{assignment.unit.name}的意见：{item.topic.promise.format(p=item.place)}，"
+                "本单位将在职责范围内配合推进，并提供相关数据和政策依据。",
+            )
+            return
         code = item.categories[unit] if round == 1 else ("A" if item.categories[unit] == "C" else item.categories[unit])
         today = timezone.localdate()
         due = today + datetime.timedelta(days=120 + 30 * (item.index % 5))
@@ -1053,6 +1072,7 @@ class Runner:
             signer=SIGNERS[(item.index + unit) % len(SIGNERS)],
             replied_on=today,
             commitments=commitments,
+            letter=SimpleUploadedFile(f"答复函-{item.index}.pdf", LETTER_PDF, content_type="application/pdf"),
         )
 
     def do_rate(self, item, st, unit, value, comment=""):
@@ -1081,6 +1101,106 @@ class Runner:
         services.suggestion_set_published(actor=self.roster.staff, suggestion=st["s"], published=True)
 
 
+# A minimal, valid PDF standing in for the scanned, stamped reply letter.
+LETTER_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+GUIDE_BODY = """为提高代表建议质量，现就本次会议代表建议选题提出以下指引，供代表参考。
+
+一、推动高质量发展
+
+- 培育新质生产力，推进产业转型升级
+- 优化营商环境，支持民营经济和中小企业发展
+
+二、保障和改善民生
+
+- 养老服务、托育服务和“一老一小”设施建设
+- 老旧小区改造、停车难和加装电梯
+- 教育资源均衡布局，基层医疗服务能力
+
+三、城市治理和生态环境
+
+- 交通拥堵治理、公交线路优化
+- 河道水环境治理、垃圾分类
+
+提出建议时，请深入调查研究，做到“一事一议”，内容具体、措施可行。"""
+
+
+def seed_handling(roster: Roster, *, out=None) -> Counter:
+    """The topic guide, and the handling beside the replies: an extension granted and one
+    waiting, an urging notice to a late unit. Idempotent; run at the present time."""
+    created: Counter = Counter()
+    if not TopicGuide.objects.filter(congress=roster.city).exists():
+        TopicGuide.objects.create(
+            congress=roster.city,
+            session=roster.session,
+            title=f"{roster.session.name}代表建议选题指引" if roster.session else "代表建议选题指引",
+            body=GUIDE_BODY,
+            published=True,
+            published_on=timezone.localdate() - datetime.timedelta(days=30),
+        )
+        created["topic guide"] += 1
+    today = timezone.localdate()
+    open_leads = (
+        Assignment.objects.filter(
+            suggestion__congress=roster.city,
+            role=Assignment.Role.LEAD,
+            status=Assignment.Status.ASSIGNED,
+            suggestion__status=Suggestion.Status.ASSIGNED,
+            deadline__gte=today,
+        )
+        .select_related("suggestion", "unit")
+        .order_by("-unit__name", "deadline", "pk")
+    )
+    if roster.demo_unit is not None:
+        # The demo unit's officer sees both on their own pages.
+        open_leads = sorted(open_leads, key=lambda a: (a.unit_id != roster.demo_unit.pk, a.deadline, a.pk))
+    else:
+        open_leads = list(open_leads)
+    officers = {}
+
+    def officer_of(unit):
+        if unit.pk not in officers:
+            officers[unit.pk] = unit.officers.filter(is_active=True).order_by("pk").first()
+        return officers[unit.pk]
+
+    if not Extension.objects.filter(assignment__suggestion__congress=roster.city).exists() and len(open_leads) >= 2:
+        granted, waiting = open_leads[0], open_leads[1]
+        if officer_of(granted.unit) and officer_of(waiting.unit):
+            extension = services_handling.extension_request(
+                actor=officer_of(granted.unit),
+                assignment=granted,
+                reason="涉及规划调整和多部门协调，需完成现场勘察和方案论证后再答复。",
+                until=granted.deadline + datetime.timedelta(days=45),
+            )
+            services_handling.extension_decide(
+                actor=roster.staff, extension=extension, grant=True, note="同意延期，请按新期限答复代表。"
+            )
+            services_handling.extension_request(
+                actor=officer_of(waiting.unit),
+                assignment=waiting,
+                reason="需等待年度财政预算安排后才能明确答复意见。",
+                until=waiting.deadline + datetime.timedelta(days=30),
+            )
+            created["extension"] += 2
+    if not UrgingNotice.objects.filter(assignment__suggestion__congress=roster.city).exists():
+        late = (
+            Assignment.objects.filter(
+                suggestion__congress=roster.city,
+                status__in=[Assignment.Status.ASSIGNED, Assignment.Status.REHANDLING],
+                suggestion__status__in=[Suggestion.Status.ASSIGNED, Suggestion.Status.REHANDLING],
+                deadline__lt=today,
+            )
+            .exclude(role=Assignment.Role.ASSISTING)
+            .select_related("suggestion", "unit")
+            .order_by("deadline", "pk")
+            .first()
+        )
+        if late is not None:
+            services_handling.urging_notice_send(actor=roster.staff, assignment=late)
+            created["urging notice"] += 1
+    return created
+
+
 def seed(*, out=None, now: datetime.datetime | None = None) -> Counter:
     """Plan and write the demo items; returns what was created."""
     now = now or timezone.now()
@@ -1092,6 +1212,7 @@ def seed(*, out=None, now: datetime.datetime | None = None) -> Counter:
     # e-mail or SMS goes out for them, now or from the redelivery scan later.
     with mock.patch("notifications.services.enqueue_delivery"), transaction.atomic():
         runner.run()
+        runner.created.update(seed_handling(roster, out=out))
         Notification.objects.filter(pk__gte=first_new).update(want_email=False, want_sms=False)
     return runner.created
 
