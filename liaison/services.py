@@ -223,7 +223,7 @@ def duty_cancel(*, actor, duty: Duty, reason: str) -> Duty:
     require_station_staff(actor, duty.station)
     reason = _note(reason, required=True, field="reason", limit=200)
     with transaction.atomic():
-        locked = Duty.objects.select_for_update().select_related("station", "deputy__user").get(pk=duty.pk)
+        locked = Duty.objects.select_for_update(of=("self",)).select_related("station", "deputy__user").get(pk=duty.pk)
         if locked.cancelled_at is not None:
             raise InvalidTransition(_("This duty is already cancelled."))
         if duty_has_begun(locked):

@@ -59,6 +59,14 @@ ACKNOWLEDGED: dict[tuple[str, str], dict[str, str]] = {
         "ADD_UNIQUE": "the per-term constraints move from the plain columns to their hashes, which hold "
         "the same uniqueness",
     },
+    ("accounts", "0007_unit_pinyin_sort_key"): {
+        "NOT_NULL": "the sort key is added with a default ('') for every row and filled in the same migration"
+    },
+    ("liaison", "0004_duty_cancel"): {
+        "NOT_NULL": "the reason column is added with a default ('') for every row",
+        "ADD_UNIQUE": "the one-duty-per-slot rule is replaced by the same rule over duties not cancelled: "
+        "the rows already hold the stricter one",
+    },
 }
 
 

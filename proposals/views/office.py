@@ -55,6 +55,7 @@ from ..forms_office import (
 )
 from ..models import Assignment, Field, KeySupervision, Rating, Suggestion
 from ..selectors import office as selectors
+from ..selectors.similar import similar_for_suggestion
 from ..selectors.unit import deadline_mark, warn_until
 
 S = Suggestion.Status
@@ -275,6 +276,8 @@ def _render_detail(request, suggestion: Suggestion, *, status: int = 200, **form
         "merge_candidates": list(selectors.merge_candidates(actor=actor, suggestion=suggestion, q=merge_q))
         if merge_q and can["merge"]
         else None,
+        # At review: items like this one, so staff can merge a duplicate (one query).
+        "similar": similar_for_suggestion(suggestion=suggestion) if can["review"] or can["merge"] else None,
         "assign_options": assign_options,
         "assign_formset": assign_formset,
         "ks_form": forms.get("ks_form")

@@ -325,6 +325,7 @@ def test_guide_page_shows_published_guides_of_my_congress(deputy_client, city, d
     html = deputy_client.get(url("guide")).content.decode()
     assert "市选题指引" in html and "<li>托育服务</li>" in html
     assert "未发布的指引" not in html and "区选题指引" not in html
+    assert f'href="{reverse("training_portal:courses")}?kind=briefing"' in html  # the briefings before the session
 
 
 def test_units_page_lists_and_searches_public_contacts(deputy_client, city, district):

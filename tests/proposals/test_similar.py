@@ -119,11 +119,22 @@ def test_the_include_for_staff_links_to_the_office_pages(deputy, other, staff, r
     """The office's review page includes the same template with ``for_staff``: the hint speaks of
     merging and each item links to its office page."""
     from django.template.loader import render_to_string
+    from django.utils import translation
 
     theirs = accepted(other, staff, title="关于老旧小区加装电梯的建议")
     mine = submitted(deputy, title="关于老旧小区加装电梯补贴的建议")
-    html = render_to_string(
-        "proposals/includes/similar.html", {"similar": similar_for_suggestion(suggestion=mine), "for_staff": True}
-    )
+    with translation.override("zh-hans"):
+        html = render_to_string(
+            "proposals/includes/similar.html", {"similar": similar_for_suggestion(suggestion=mine), "for_staff": True}
+        )
     assert reverse("proposals_office:detail", args=[theirs.pk]) in html
     assert "可考虑合并办理" in html
+
+
+@pytest.mark.django_db
+def test_the_office_review_page_lists_similar_items_for_merging(deputy, other, staff, client):
+    theirs = accepted(other, staff, title="关于老旧小区加装电梯的建议")
+    mine = submitted(deputy, title="关于老旧小区加装电梯补贴的建议")
+    client.force_login(staff)
+    page = client.get(reverse("proposals_office:detail", args=[mine.pk])).content.decode()
+    assert 'id="similar"' in page and reverse("proposals_office:detail", args=[theirs.pk]) in page
