@@ -6,7 +6,9 @@ running loop unless DJANGO_ALLOW_ASYNC_UNSAFE says this is deliberate. It is set
 here and nowhere else; it is process-wide once this file is imported, so a test
 that runs a subprocess as production would must leave it out of that environment.
 
-Every test that uses ``page`` runs twice: on a 390-px phone and a 1280-px desktop.
+Every test that uses ``page`` runs twice: on a 390-px phone and a 1280-px desktop, unless its
+module picks one (``pytest.mark.parametrize("viewport", ["phone"], indirect=True)``): the long
+journeys run once, on the screen their people use, to keep the suite short.
 """
 
 import os

@@ -20,7 +20,8 @@ from tests import factories
 from tests.builders import PDF_BYTES, categories, make_deputy_user, make_officer
 from tests.builders import field as subject_field
 
-pytestmark = pytest.mark.e2e
+# One viewport: the desktop, where unit officers and the office work.
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("viewport", ["desktop"], indirect=True)]
 
 PASSWORD = "correct-horse-42"
 TITLE = "关于优化公交线路缓解拥堵的建议"

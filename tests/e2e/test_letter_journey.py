@@ -17,7 +17,9 @@ from core.workdays import add_workdays
 from tests import factories
 from tests.builders import PDF_BYTES, make_deputy_user, make_officer, today
 
-pytestmark = pytest.mark.e2e
+# One viewport: the phone, where deputies and the public are and where reflow is checked
+# (both viewports are walked by the suggestion journey and the login test).
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("viewport", ["phone"], indirect=True)]
 
 PASSWORD = "correct-horse-42"
 UNIT = "示例市交通运输局"

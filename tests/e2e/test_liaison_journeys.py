@@ -28,7 +28,9 @@ from liaison.models import Committee, Opinion, Station, Topic, TopicOpinion
 from tests import factories
 from tests.builders import make_deputy_user
 
-pytestmark = pytest.mark.e2e
+# One viewport: the phone, where deputies and the public are and where reflow is checked
+# (both viewports are walked by the suggestion journey and the login test).
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("viewport", ["phone"], indirect=True)]
 
 PASSWORD = "correct-horse-42"
 STATION = "玄武区梅园新村街道代表联络站"

@@ -24,7 +24,9 @@ from tests import factories
 from tests.builders import make_deputy_user, officer_of
 from tests.e2e import test_liaison_journeys as journeys
 
-pytestmark = pytest.mark.e2e
+# One viewport: the phone, where deputies and the public are and where reflow is checked
+# (both viewports are walked by the suggestion journey and the login test).
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("viewport", ["phone"], indirect=True)]
 
 # The liaison journeys' browser kit: a tab per person, log-in, and the checks of each page.
 browsers = journeys.browsers

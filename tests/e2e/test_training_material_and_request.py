@@ -17,7 +17,9 @@ from playwright.sync_api import Page, expect
 from tests import factories
 from tests.builders import PDF_BYTES, make_deputy_user, make_officer
 
-pytestmark = pytest.mark.e2e
+# One viewport: the phone, where deputies and the public are and where reflow is checked
+# (both viewports are walked by the suggestion journey and the login test).
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("viewport", ["phone"], indirect=True)]
 
 PASSWORD = "correct-horse-42"
 MATERIAL = "关于2026年市级预算草案的说明"

@@ -286,7 +286,7 @@ def real_paths(route: Route, world) -> list[str]:
     if link is not None:
         for obj in child.objects.order_by("pk")[:REAL_IDS]:
             paths.append(fill(route, {names[0]: getattr(obj, link.attname), names[1]: obj.pk}))
-    else:
+    if not paths:
         for a in _sample_ids(parent)[:3]:
             for b in _sample_ids(child)[:2]:
                 paths.append(fill(route, {names[0]: a, names[1]: b}))
