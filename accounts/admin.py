@@ -93,6 +93,20 @@ class ScopedModelAdmin(CongressScopedAdminMixin, admin.ModelAdmin):
         return self._obj_in_scope(request, obj) and super().has_delete_permission(request, obj)
 
 
+class ReadOnlyScopedModelAdmin(ScopedModelAdmin):
+    """A scoped admin that only lists and shows: records written by the workflow (handling
+    records, opinions, contacts), evidence of what happened, never added, edited or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Unit)
 class UnitAdmin(ScopedModelAdmin):
     list_display = ["name", "short_name", "kind", "congress", "public_contact", "public_phone", "is_active"]

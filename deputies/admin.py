@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from accounts.admin import ScopedModelAdmin
+from accounts.admin import ReadOnlyScopedModelAdmin, ScopedModelAdmin
 from accounts.admin import UserAdmin as AccountUserAdmin
 from accounts.models import User
 from accounts.roles import can_view_personal_data
@@ -372,7 +372,7 @@ class StatusChangeAdmin(ScopedModelAdmin):
 
 
 @admin.register(Vacancy)
-class VacancyAdmin(ScopedModelAdmin):
+class VacancyAdmin(ReadOnlyScopedModelAdmin):
     """Vacancies follow from terminations and by-elections; nobody types them in."""
 
     congress_path = "term__congress_id"
@@ -454,15 +454,6 @@ class VacancyAdmin(ScopedModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/deputies/vacancy/by_election.html", context)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ByElectionResultInline(admin.TabularInline):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ScopedModelAdmin
+from accounts.admin import ReadOnlyScopedModelAdmin, ScopedModelAdmin
 from activities.models import Activity
 from core.exceptions import InvalidTransition, NotAllowed
 from core.masking import mask_mobile
@@ -158,7 +158,7 @@ class OpinionEventInline(admin.TabularInline):
 
 
 @admin.register(Opinion)
-class OpinionAdmin(ScopedModelAdmin):
+class OpinionAdmin(ReadOnlyScopedModelAdmin):
     """Read-only: opinions are handled on the office pages (``/office/opinions/``)."""
 
     congress_path = "station__congress_id"
@@ -193,15 +193,6 @@ class OpinionAdmin(ScopedModelAdmin):
     @admin.display(description=_("Handle"))
     def office_page(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("liaison_office:opinion", args=[obj.pk]), _("Open"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- The two connections ----------------------------------------------------------------------
@@ -295,7 +286,7 @@ class ContactAssignmentAdmin(PortalImportExportMixin, ScopedModelAdmin):
 
 
 @admin.register(ContactRecord)
-class ContactRecordAdmin(ScopedModelAdmin):
+class ContactRecordAdmin(ReadOnlyScopedModelAdmin):
     """Read-only: members record contacts in the portal; opinions are routed on the office page."""
 
     congress_path = "member__term__congress_id"
@@ -310,15 +301,6 @@ class ContactRecordAdmin(ScopedModelAdmin):
     @admin.display(description=_("Handle"))
     def office_page(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("liaison_office:contact", args=[obj.pk]), _("Open"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReceptionDayAdminForm(forms.ModelForm):

@@ -9,25 +9,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ScopedModelAdmin
+from accounts.admin import ReadOnlyScopedModelAdmin, ScopedModelAdmin
 from core.masking import mask_mobile
 
 from .models import Cycle, Idea, Item, Observation, Project, Rating, Report, SupervisionGroup, Target
 
 
-class ReadOnlyAdmin(ScopedModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Cycle)
-class CycleAdmin(ReadOnlyAdmin):
+class CycleAdmin(ReadOnlyScopedModelAdmin):
     list_display = ["title", "year", "congress", "status", "office_page"]
     list_filter = ["status", "year"]
 
@@ -37,7 +26,7 @@ class CycleAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Idea)
-class IdeaAdmin(ReadOnlyAdmin):
+class IdeaAdmin(ReadOnlyScopedModelAdmin):
     congress_path = "cycle__congress_id"
     list_display = ["title", "cycle", "source", "status", "created_at"]
     list_filter = ["source", "status"]
@@ -125,26 +114,26 @@ class TargetAdmin(ScopedModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(ReadOnlyAdmin):
+class ReportAdmin(ReadOnlyScopedModelAdmin):
     congress_path = "item__project__cycle__congress_id"
     list_display = ["item", "period", "created_at"]
 
 
 @admin.register(SupervisionGroup)
-class SupervisionGroupAdmin(ReadOnlyAdmin):
+class SupervisionGroupAdmin(ReadOnlyScopedModelAdmin):
     congress_path = "cycle__congress_id"
     list_display = ["name", "cycle", "leader"]
 
 
 @admin.register(Observation)
-class ObservationAdmin(ReadOnlyAdmin):
+class ObservationAdmin(ReadOnlyScopedModelAdmin):
     congress_path = "project__cycle__congress_id"
     list_display = ["project", "deputy", "status", "due_on"]
     list_filter = ["status"]
 
 
 @admin.register(Rating)
-class RatingAdmin(ReadOnlyAdmin):
+class RatingAdmin(ReadOnlyScopedModelAdmin):
     congress_path = "project__cycle__congress_id"
     list_display = ["project", "deputy", "value", "created_at"]
     list_filter = ["value"]

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ScopedModelAdmin
+from accounts.admin import ReadOnlyScopedModelAdmin, ScopedModelAdmin
 from core.exceptions import InvalidTransition, NotAllowed
 
 from . import services
@@ -216,47 +216,25 @@ class AttachmentAdmin(ScopedModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ScopedModelAdmin):
+class AssignmentAdmin(ReadOnlyScopedModelAdmin):
     congress_path = "suggestion__congress_id"
     list_display = ["suggestion", "unit", "role", "status", "assigned_on", "deadline", "first_replied_on"]
     list_filter = ["status", "role", "unit"]
     search_fields = ["suggestion__title", "unit__name"]
     list_select_related = ["suggestion", "unit"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # A handling record is evidence of how the item was handled: it changes only through
-        # the workflow, never by deleting the row.
-        return False
-
 
 @admin.register(Reply)
-class ReplyAdmin(ScopedModelAdmin):
+class ReplyAdmin(ReadOnlyScopedModelAdmin):
     congress_path = "assignment__suggestion__congress_id"
     list_display = ["assignment", "round", "category", "signer", "replied_on", "on_time"]
     list_filter = ["category", "on_time"]
     search_fields = ["assignment__suggestion__title", "text"]
     list_select_related = ["assignment__suggestion", "assignment__unit", "category"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # A handling record is evidence of how the item was handled: it changes only through
-        # the workflow, never by deleting the row.
-        return False
-
 
 @admin.register(Rating)
-class RatingAdmin(ScopedModelAdmin):
+class RatingAdmin(ReadOnlyScopedModelAdmin):
     """Ratings are the deputies' own acts: nobody adds or changes them here."""
 
     congress_path = "deputy__congress_id"
@@ -264,49 +242,18 @@ class RatingAdmin(ScopedModelAdmin):
     list_filter = ["value"]
     list_select_related = ["reply__assignment__suggestion", "reply__assignment__unit", "deputy"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Commitment)
-class CommitmentAdmin(ScopedModelAdmin):
+class CommitmentAdmin(ReadOnlyScopedModelAdmin):
     congress_path = "reply__assignment__suggestion__congress_id"
     list_display = ["content", "reply", "due_date", "status", "fulfilled_on"]
     list_filter = ["status"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # A handling record is evidence of how the item was handled: it changes only through
-        # the workflow, never by deleting the row.
-        return False
-
 
 @admin.register(ContactLog)
-class ContactLogAdmin(ScopedModelAdmin):
+class ContactLogAdmin(ReadOnlyScopedModelAdmin):
     congress_path = "assignment__suggestion__congress_id"
     list_display = ["assignment", "stage", "method", "contacted_on"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # A handling record is evidence of how the item was handled: it changes only through
-        # the workflow, never by deleting the row.
-        return False
 
 
 @admin.register(KeySupervision)
