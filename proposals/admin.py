@@ -7,11 +7,13 @@ from core.exceptions import InvalidTransition, NotAllowed
 from . import services
 from .models import (
     Assignment,
+    AssistingView,
     Attachment,
     Award,
     Commitment,
     ContactLog,
     CoSigner,
+    Extension,
     Field,
     KeySupervision,
     Rating,
@@ -21,6 +23,7 @@ from .models import (
     SuggestionEvent,
     ThirdPartyEvaluation,
     TopicGuide,
+    UrgingNotice,
 )
 
 
@@ -254,6 +257,37 @@ class CommitmentAdmin(ReadOnlyScopedModelAdmin):
 class ContactLogAdmin(ReadOnlyScopedModelAdmin):
     congress_path = "assignment__suggestion__congress_id"
     list_display = ["assignment", "stage", "method", "contacted_on"]
+
+
+@admin.register(AssistingView)
+class AssistingViewAdmin(ReadOnlyScopedModelAdmin):
+    """An assisting unit's written view to the lead unit: sent on the unit pages, read here."""
+
+    congress_path = "assignment__suggestion__congress_id"
+    list_display = ["assignment", "sent_by", "sent_at"]
+    search_fields = ["assignment__suggestion__title", "assignment__unit__name", "text"]
+    list_select_related = ["assignment__suggestion", "assignment__unit", "sent_by"]
+
+
+@admin.register(Extension)
+class ExtensionAdmin(ReadOnlyScopedModelAdmin):
+    """Extension requests: asked on the unit pages, granted or refused on the office's deadlines page."""
+
+    congress_path = "assignment__suggestion__congress_id"
+    list_display = ["assignment", "status", "old_deadline", "requested_until", "granted_until", "requested_at"]
+    list_filter = ["status"]
+    search_fields = ["assignment__suggestion__title", "assignment__unit__name", "reason"]
+    list_select_related = ["assignment__suggestion", "assignment__unit"]
+
+
+@admin.register(UrgingNotice)
+class UrgingNoticeAdmin(ReadOnlyScopedModelAdmin):
+    """Urging notices the office sent (from the deadlines page); a record, never edited."""
+
+    congress_path = "assignment__suggestion__congress_id"
+    list_display = ["assignment", "number", "deadline_then", "sent_by", "sent_at"]
+    search_fields = ["assignment__suggestion__title", "assignment__unit__name"]
+    list_select_related = ["assignment__suggestion", "assignment__unit", "sent_by"]
 
 
 @admin.register(KeySupervision)

@@ -67,6 +67,8 @@ def ledger_headers() -> list[str]:
             _("Role"),
             _("Assigned on"),
             _("Reply due"),
+            _("Extended?"),
+            _("Deadline before the extension"),
             _("Replied on"),
             _("Reply category"),
             _("Deputy's feedback"),
@@ -78,7 +80,7 @@ def ledger_workbook(*, rows: Iterable, today: datetime.date):
     """The handling ledger (办理台账): one row per assignment (``selectors.office.ledger_rows``)."""
     with translation.override(EXPORT_LANGUAGE):
         book = Workbook(write_only=True)
-        sheet = _sheet(book, _("Handling ledger"), ledger_headers(), [16, 40, 12, 28, 8, 12, 12, 12, 22, 12, 8])
+        sheet = _sheet(book, _("Handling ledger"), ledger_headers(), [16, 40, 12, 28, 8, 12, 12, 8, 14, 12, 22, 12, 8])
         for a in rows:
             s = a.suggestion
             category = f"{a.latest_category_code} {a.latest_category_name}" if a.latest_category_code else ""
@@ -92,6 +94,8 @@ def ledger_workbook(*, rows: Iterable, today: datetime.date):
                     a.get_role_display(),
                     a.assigned_on,
                     a.deadline,
+                    _yes_no(bool(a.extensions_granted)),
+                    a.original_deadline,
                     a.first_replied_on,
                     category,
                     _rating_label(a.latest_rating),

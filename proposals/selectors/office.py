@@ -24,6 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -392,6 +393,7 @@ def ledger_rows(*, suggestions):
         .values("value")[:1]
     )
     late_reply = Exists(Reply.objects.filter(assignment=OuterRef("pk"), on_time=False))
+    granted = Extension.objects.filter(assignment=OuterRef("pk"), status=Extension.Status.GRANTED)
     return (
         Assignment.objects.filter(suggestion__in=suggestions)
         .exclude(status=A.WITHDRAWN)
@@ -401,6 +403,11 @@ def ledger_rows(*, suggestions):
             latest_category_name=_latest_reply("category__name"),
             latest_rating=latest_rating,
             replied_late=late_reply,
+            # The deadline before the first granted extension, and how often more time was granted.
+            original_deadline=Subquery(granted.order_by("decided_at", "pk").values("old_deadline")[:1]),
+            extensions_granted=Coalesce(
+                Subquery(granted.values("assignment").annotate(n=Count("pk")).values("n")[:1]), Value(0)
+            ),
             awaiting_overdue=Case(
                 When(status__in=AWAITING, deadline__lt=today, then=Value(True)),
                 default=Value(False),

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from proposals import exports, services
+from proposals import exports, services, services_handling
 from proposals.models import Assignment, Rating
 
 from ..builders import FORMULA, XSS, assigned_to, bulk_items, replied, reply
@@ -45,8 +45,8 @@ def test_ledger_has_headers_one_row_per_assignment_and_the_reply_facts(
     assert set(data) == {unit_officer.unit.name, other_unit.name}
     lead_row = data[unit_officer.unit.name]
     assert lead_row[0] == suggestion.number_label and lead_row[1] == "两个单位办理的建议" and lead_row[2] == "李代表"
-    assert lead_row[7].date() == first.replied_on and lead_row[8].startswith("A ")
-    assert data[other_unit.name][7] is None
+    assert lead_row[9].date() == first.replied_on and lead_row[10].startswith("A ")
+    assert data[other_unit.name][9] is None
 
 
 def test_ledger_marks_overdue_and_feedback(staff_client, deputy, staff, unit_officer, time_machine):
@@ -58,8 +58,33 @@ def test_ledger_marks_overdue_and_feedback(staff_client, deputy, staff, unit_off
     with translation.override("zh-hans"):
         yes, no = exports._yes_no(True), exports._yes_no(False)
         basically = str(Rating.Value.BASICALLY.label)
-    assert rows["逾期"][10] == yes and rows["已评价"][10] == no
-    assert rows["已评价"][9] == basically
+    assert rows["逾期"][12] == yes and rows["已评价"][12] == no
+    assert rows["已评价"][11] == basically
+
+
+def test_ledger_shows_a_granted_extension_with_the_deadline_before_it(
+    staff_client, deputy, staff, unit_officer, other_unit, other_officer
+):
+    suggestion, (lead, joint) = assigned_to(
+        deputy, staff, [(unit_officer.unit, "lead"), (other_unit, "joint")], title="延期办理的建议"
+    )
+    old = lead.deadline
+    extension = services_handling.extension_request(
+        actor=unit_officer, assignment=lead, reason="需协调多个部门", until=old + datetime.timedelta(days=30)
+    )
+    services_handling.extension_decide(actor=staff, extension=extension, grant=True)
+    refused = services_handling.extension_request(
+        actor=other_officer, assignment=joint, reason="需要更多时间", until=joint.deadline + datetime.timedelta(days=9)
+    )
+    services_handling.extension_decide(actor=staff, extension=refused, grant=False, note="期限内可以完成")
+    rows = rows_of(workbook(staff_client.get(reverse("proposals_office:export_ledger"))))
+    data = {r[3]: r for r in rows[1:]}
+    with translation.override("zh-hans"):
+        yes, no = exports._yes_no(True), exports._yes_no(False)
+    extended = data[unit_officer.unit.name]
+    assert extended[6].date() == old + datetime.timedelta(days=30)
+    assert extended[7] == yes and extended[8].date() == old
+    assert data[other_unit.name][7] == no and data[other_unit.name][8] is None
 
 
 def test_formula_and_markup_stay_literal_text(staff_client, deputy, staff, unit_officer):

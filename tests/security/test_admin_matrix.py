@@ -80,6 +80,9 @@ MATRIX = {
     "proposals.Rating": {"staff": "lv", "superuser": "lv"},
     "proposals.Commitment": {"staff": "lv", "superuser": "lv"},
     "proposals.ContactLog": {"staff": "lv", "superuser": "lv"},
+    "proposals.AssistingView": {"staff": "lv", "superuser": "lv"},
+    "proposals.Extension": {"staff": "lv", "superuser": "lv"},
+    "proposals.UrgingNotice": {"staff": "lv", "superuser": "lv"},
     "proposals.KeySupervision": {"staff": "lvcd", "superuser": "lvcd"},
     "proposals.ThirdPartyEvaluation": STAFF_ALL,
     "proposals.Award": STAFF_ALL,
@@ -152,7 +155,18 @@ def _congress_rows(congress, staff, tag):
         StatusChange,
         Vacancy,
     )
-    from proposals.models import Attachment, Award, Commitment, ContactLog, KeySupervision, Rating, ThirdPartyEvaluation
+    from proposals.models import (
+        AssistingView,
+        Attachment,
+        Award,
+        Commitment,
+        ContactLog,
+        Extension,
+        KeySupervision,
+        Rating,
+        ThirdPartyEvaluation,
+        UrgingNotice,
+    )
 
     day = datetime.date(2025, 3, 1)
     term = factories.TermFactory(congress=congress)
@@ -216,6 +230,13 @@ def _congress_rows(congress, staff, tag):
         "proposals.Commitment": Commitment.objects.filter(reply=reply).first(),
         "proposals.ContactLog": ContactLog.objects.create(
             assignment=assignment, stage="before", method="phone", contacted_on=day, note="电话", recorded_by=staff
+        ),
+        "proposals.AssistingView": AssistingView.objects.create(assignment=assignment, text="协办意见", sent_by=staff),
+        "proposals.Extension": Extension.objects.create(
+            assignment=assignment, reason="需要协调", requested_until=day, old_deadline=day, requested_by=staff
+        ),
+        "proposals.UrgingNotice": UrgingNotice.objects.create(
+            assignment=assignment, text="催办通知", sent_by=staff, deadline_then=day
         ),
         "proposals.KeySupervision": KeySupervision.objects.create(
             suggestion=suggestion,
