@@ -72,7 +72,9 @@ class SuggestionFilterForm(forms.Form):
 # --- Review ----------------------------------------------------------------------------------
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(ConfirmationMixin, forms.Form):
+    confirm_label = _("I have checked the item: accepting it gives it the next number, which is never reused.")
+
     broad = forms.BooleanField(
         label=_("Broad or hard case (reply within 6 months)"),
         required=False,
@@ -281,7 +283,19 @@ class CloseForm(forms.Form):
 
 
 class PublishForm(forms.Form):
+    """Publishing shows the item and its replies to everyone, so it asks for the tick; withdrawing does not."""
+
     published = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
+    confirm = forms.BooleanField(
+        label=_("I have checked the item and its replies: publishing shows them on the public pages."),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("published") and not data.get("confirm"):
+            self.add_error("confirm", _("Tick the box to confirm before publishing."))
+        return data
 
 
 # --- Extensions and urging notices ------------------------------------------------------------

@@ -268,6 +268,7 @@ def _render_detail(request, suggestion: Suggestion, *, status: int = 200, **form
         else settings.PROPOSALS_REPLY_MONTHS,
         "reassign_workdays": settings.PROPOSALS_REASSIGN_WORKDAYS,
         "accept_form": forms.get("accept_form") or AcceptForm(),
+        "publish_form": forms.get("publish_form") or PublishForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
         "merge_form": forms.get("merge_form") or MergeForm(),
         "convert_form": forms.get("convert_form") or ConvertForm(),
@@ -541,9 +542,11 @@ def publish(request, pk: int):
     suggestion = selectors.suggestion_get_for_office(actor=request.user, pk=pk)
     form = PublishForm(request.POST)
     if not form.is_valid():
-        return _render_detail(
-            request, suggestion, status=400, publish_errors=[_("The request could not be read. Please try again.")]
-        )
+        if "published" in form.errors:
+            return _render_detail(
+                request, suggestion, status=400, publish_errors=[_("The request could not be read. Please try again.")]
+            )
+        return _render_detail(request, suggestion, publish_form=form)
     published = form.cleaned_data["published"]
     try:
         services.suggestion_set_published(actor=request.user, suggestion=suggestion, published=published)

@@ -34,7 +34,7 @@ from ..forms_portal import AttachmentForm, InviteForm, RatingForm, RespondForm, 
 from ..models import Assignment, CoSigner, Reply, Suggestion
 from ..selectors import portal as selectors
 from ..selectors import suggestion_get_for_actor
-from ..selectors.similar import similar_for_suggestion
+from ..selectors.similar import similar_for_suggestion, similar_suggestions
 
 PAGE_SIZE = 20
 UNITS_PAGE_SIZE = 30
@@ -177,6 +177,10 @@ def suggestion_new(request):
     # A draft may start from text brought from elsewhere (an opinion left at a liaison
     # station): ?title=…&body=… fill the empty form; nothing is saved until the deputy saves.
     initial = {key: request.GET.get(key, "")[:limit] for key, limit in (("title", 200), ("body", 5000))}
+    if request.method == "POST" and request.POST.get("action") == "similar":
+        # "Look for similar suggestions" before anything is saved: the form comes back as typed.
+        typed = {key: request.POST.get(key, "") for key in ("mandate", "kind", "title", "body", "field", "session")}
+        return _render_new(request, mandates, SuggestionForm(mandates=mandates, initial=typed), similar_from=typed)
     form = SuggestionForm(request.POST or None, mandates=mandates, initial=initial)
     status = 200
     if request.method == "POST":
@@ -212,9 +216,37 @@ def suggestion_new(request):
             messages.success(request, _("Draft saved. You can now invite co-signers and attach files."))
             return redirect(_edit_url(suggestion))
         status = result.status
+    return _render_new(
+        request, mandates, form, similar_from=None if request.method == "POST" else initial, status=status
+    )
+
+
+def _typed_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _render_new(request, mandates, form, *, similar_from=None, status=200):
+    """The new-item page; ``similar_from`` (typed or brought title and text) lists the items like it."""
+    similar = None
+    if similar_from is not None and (similar_from.get("title") or "").strip():
+        chosen = _typed_int(similar_from.get("mandate"))
+        mandate = next((m for m in mandates if m.pk == chosen), mandates[0])
+        similar = similar_suggestions(
+            congress_id=mandate.congress_id,
+            session_id=_typed_int(similar_from.get("session")),
+            title=similar_from["title"][:200],
+            body=(similar_from.get("body") or "")[:5000],
+        )
     context = {
         "form": form,
-        "confirm_form": submit_confirm_form(request.POST if request.method == "POST" else None),
+        # The tick is checked only when "submit" was pressed.
+        "confirm_form": submit_confirm_form(
+            request.POST if request.method == "POST" and similar_from is None else None
+        ),
+        "similar": similar,
         **_guide_context(selectors.congress_ids_for_user(user=request.user, mandates=mandates)),
     }
     return render(request, "proposals/portal/form.html", context, status=status)

@@ -201,6 +201,7 @@ def test_suggestion_from_draft_to_public_page(
     expect(row).to_contain_text("李代表")
     expect(row).to_contain_text(SESSION)
     check_page(office, "review queue")
+    row.get_by_label("已核对，予以受理").check()  # accepting uses up a number: it asks for the tick
     row.get_by_role("button", name="审核立案").click()
     expect(success(office)).to_have_text(re.compile(r"^已审核立案，编号为.+第\d+号。$"))
     number = re.fullmatch(r"已审核立案，编号为(.+)。", success(office).inner_text()).group(1)

@@ -70,15 +70,27 @@ def test_review_queue_lists_submitted_items_in_order(staff_client, deputy, staff
 
 def test_accept_from_the_queue_numbers_the_item(staff_client, deputy):
     suggestion = submitted(deputy)
-    response = staff_client.post(url("accept", suggestion.pk), {"next": url("review")})
+    response = staff_client.post(url("accept", suggestion.pk), {"next": url("review"), "confirm": "1"})
     assert response.status_code == 302 and response["Location"] == url("review")
     suggestion.refresh_from_db()
     assert suggestion.status == S.ACCEPTED and suggestion.number == 1 and not suggestion.is_broad
 
 
+def test_accept_without_the_tick_numbers_nothing_and_keeps_what_was_typed(staff_client, deputy):
+    suggestion = submitted(deputy)
+    response = staff_client.post(url("accept", suggestion.pk), {"broad": "on", "note": "跨部门事项"})
+    assert response.status_code == 200
+    form = response.context["accept_form"]
+    assert form.errors["confirm"] and form["note"].value() == "跨部门事项"
+    assert Suggestion.objects.get(pk=suggestion.pk).status == S.SUBMITTED
+    assert Suggestion.objects.get(pk=suggestion.pk).number is None
+    queue = staff_client.get(url("review")).content.decode()
+    assert queue.count('name="confirm"') == 1
+
+
 def test_accept_as_broad_case_gives_six_months_on_assignment(staff_client, deputy, unit_officer):
     suggestion = submitted(deputy)
-    staff_client.post(url("accept", suggestion.pk), {"broad": "on"})
+    staff_client.post(url("accept", suggestion.pk), {"broad": "on", "confirm": "1"})
     assert Suggestion.objects.get(pk=suggestion.pk).is_broad
     page = staff_client.get(url("detail", suggestion.pk))
     assert page.context["reply_months"] == 6
@@ -101,7 +113,7 @@ def test_accept_as_broad_case_gives_six_months_on_assignment(staff_client, deput
 
 def test_accept_refused_when_already_accepted(staff_client, deputy, staff):
     suggestion = accepted(deputy, staff)
-    response = staff_client.post(url("accept", suggestion.pk), {})
+    response = staff_client.post(url("accept", suggestion.pk), {"confirm": "1"})
     assert response.status_code == 200
     assert response.context["accept_form"].non_field_errors()
     assert Suggestion.objects.get(pk=suggestion.pk).number == 1
@@ -118,7 +130,7 @@ def test_staff_without_the_permission_are_refused_by_the_service(client, deputy,
     group.permissions.remove(*group.permissions.filter(codename="change_suggestion"))
     suggestion = submitted(deputy)
     client.force_login(user)
-    response = client.post(url("accept", suggestion.pk), {})
+    response = client.post(url("accept", suggestion.pk), {"confirm": "1"})
     assert response.status_code == 403
     assert (
         "Only deputy-work office staff" in response.content.decode()
@@ -533,8 +545,22 @@ def test_close_and_publish(staff_client, deputy, staff, unit_officer):
     assert suggestion.status == S.CLOSED and suggestion.published
     assert staff_client.post(url("publish", suggestion.pk), {"published": "0"}).status_code == 302
     assert not Suggestion.objects.get(pk=suggestion.pk).published
-    assert staff_client.post(url("publish", suggestion.pk), {"published": "1"}).status_code == 302
+    assert staff_client.post(url("publish", suggestion.pk), {"published": "1", "confirm": "1"}).status_code == 302
     assert Suggestion.objects.get(pk=suggestion.pk).published
+
+
+def test_publishing_asks_for_the_tick_and_withdrawing_does_not(staff_client, deputy, staff, unit_officer):
+    suggestion, _a, _reply = replied(deputy, staff, unit_officer, code="A")
+    page = staff_client.get(url("detail", suggestion.pk)).content.decode()
+    assert 'name="confirm"' in page
+    response = staff_client.post(url("publish", suggestion.pk), {"published": "1"})
+    assert response.status_code == 200
+    assert response.context["publish_form"].errors["confirm"]
+    assert "aria-invalid" in response.content.decode()
+    assert not Suggestion.objects.get(pk=suggestion.pk).published
+    assert staff_client.post(url("publish", suggestion.pk), {"published": "1", "confirm": "1"}).status_code == 302
+    assert staff_client.post(url("publish", suggestion.pk), {"published": "0"}).status_code == 302
+    assert not Suggestion.objects.get(pk=suggestion.pk).published
 
 
 def test_closing_an_assigned_item_is_refused(staff_client, deputy, staff, unit_officer):
@@ -547,7 +573,7 @@ def test_closing_an_assigned_item_is_refused(staff_client, deputy, staff, unit_o
 
 def test_publishing_an_unanswered_item_is_refused(staff_client, deputy, staff, unit_officer):
     suggestion, _a = assigned_to(deputy, staff, [(unit_officer.unit, "lead")])
-    response = staff_client.post(url("publish", suggestion.pk), {"published": "1"})
+    response = staff_client.post(url("publish", suggestion.pk), {"published": "1", "confirm": "1"})
     assert response.status_code == 200 and response.context["publish_errors"]
     assert not Suggestion.objects.get(pk=suggestion.pk).published
 

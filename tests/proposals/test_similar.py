@@ -138,3 +138,31 @@ def test_the_office_review_page_lists_similar_items_for_merging(deputy, other, s
     client.force_login(staff)
     page = client.get(reverse("proposals_office:detail", args=[mine.pk])).content.decode()
     assert 'id="similar"' in page and reverse("proposals_office:detail", args=[theirs.pk]) in page
+
+
+@pytest.mark.django_db
+def test_the_new_item_page_lists_similar_items_before_anything_is_saved(deputy_client, deputy, other, staff):
+    """GIVEN another deputy's accepted item on lift installation WHEN the deputy types a title on the
+    same subject into the new-item form and presses "look for similar suggestions" THEN the page
+    lists it, keeps what was typed and saves nothing."""
+    theirs = accepted(other, staff, title="关于老旧小区加装电梯的建议", body="多层住宅加装电梯推进缓慢。")
+    before = Suggestion.objects.count()
+    typed = {
+        "action": "similar",
+        "kind": "suggestion",
+        "title": "关于支持老旧小区加装电梯的建议",
+        "body": "老人上下楼难。",
+    }
+    response = deputy_client.post(reverse("proposals_portal:new"), typed)
+    assert response.status_code == 200
+    assert [s.pk for s in response.context["similar"]] == [theirs.pk]
+    html = response.content.decode()
+    assert 'id="similar"' in html and "王代表" in html
+    assert 'value="关于支持老旧小区加装电梯的建议"' in html and "老人上下楼难。" in html
+    assert "errorlist" not in html
+    assert Suggestion.objects.count() == before
+    # A plain new form lists nothing until there is a title to compare.
+    assert deputy_client.get(reverse("proposals_portal:new")).context["similar"] is None
+    # Text brought from a station's opinion (?title=…) is compared at once.
+    brought = deputy_client.get(reverse("proposals_portal:new"), {"title": "老旧小区加装电梯"})
+    assert [s.pk for s in brought.context["similar"]] == [theirs.pk]
