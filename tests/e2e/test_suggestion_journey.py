@@ -310,6 +310,11 @@ def test_suggestion_from_draft_to_public_page(
     page.reload()
     expect(main.locator(".item-meta")).to_contain_text("已评价")
     expect(main.get_by_role("article").filter(has_text=f"{UNIT} · 主办")).to_contain_text("满意")
+    # Publishing shows the item to everyone: without the tick nothing is published.
+    main.get_by_role("button", name="公开", exact=True).click()
+    expect(main.locator(".confirm-field .errorlist")).to_have_text("发布前请勾选确认。")
+    expect(main.locator(".item-meta")).not_to_contain_text("已公开")
+    main.get_by_label("我已核对建议及其答复：发布后将在公开页面展示。").check()
     main.get_by_role("button", name="公开", exact=True).click()
     expect(success(office)).to_have_text("已在公开页面公开。")
     expect(main.locator(".item-meta")).to_contain_text("已公开")
