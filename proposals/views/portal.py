@@ -222,10 +222,12 @@ def suggestion_new(request):
 
 
 def _typed_int(value) -> int | None:
+    """A typed id, or None when it is not one a database column can hold."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**31 else None
 
 
 def _render_new(request, mandates, form, *, similar_from=None, status=200):

@@ -161,6 +161,9 @@ def test_the_new_item_page_lists_similar_items_before_anything_is_saved(deputy_c
     assert 'value="关于支持老旧小区加装电梯的建议"' in html and "老人上下楼难。" in html
     assert "errorlist" not in html
     assert Suggestion.objects.count() == before
+    # A typed id too large for the column is ignored, not an error.
+    huge = deputy_client.post(reverse("proposals_portal:new"), {**typed, "session": "9" * 30, "mandate": "-1"})
+    assert huge.status_code == 200 and [s.pk for s in huge.context["similar"]] == [theirs.pk]
     # A plain new form lists nothing until there is a title to compare.
     assert deputy_client.get(reverse("proposals_portal:new")).context["similar"] is None
     # Text brought from a station's opinion (?title=…) is compared at once.
