@@ -5,6 +5,7 @@ import json
 from datetime import UTC
 
 import pgtrigger
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -67,6 +68,18 @@ class Unit(models.Model):
     kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices, default=Kind.GOVERNMENT)
     public_contact = models.CharField(_("Public contact person"), max_length=40, blank=True)
     public_phone = models.CharField(_("Public contact phone"), max_length=40, blank=True)
+    # The unit's head (主要负责人): urging notices are addressed to them, and their account
+    # (an officer account of the unit, when they have one) is told of each notice.
+    head_name = models.CharField(_("Head of the unit"), max_length=40, blank=True)
+    head_title = models.CharField(_("Head's title"), max_length=40, blank=True)
+    head_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_units",
+        verbose_name=_("Head's account"),
+    )
     is_active = models.BooleanField(_("Active"), default=True)
     # The name's pinyin (core.text.pinyin_sort_key): drop-downs and lists of units in pinyin order,
     # which the database's collation cannot give (it orders Chinese by code point).

@@ -399,6 +399,14 @@ class Reply(models.Model):
     created_at = models.DateTimeField(_("Entered at"), default=timezone.now)
     on_time = models.BooleanField(_("On time"), default=True)
 
+    class Status(models.TextChoices):
+        # A lead unit's reply waits for its joint units' co-signature (会签) before the deputy sees it.
+        COSIGNING = "cosigning", _("Waiting for the joint units' co-signature")
+        SENT = "sent", _("Sent to the deputy")
+        RETURNED = "returned", _("Returned by a joint unit for revision")
+
+    status = models.CharField(_("Reply status"), max_length=10, choices=Status.choices, default=Status.SENT)
+
     class Meta:
         verbose_name = _("Reply")
         verbose_name_plural = _("Replies")
@@ -495,6 +503,8 @@ class KeySupervision(models.Model):
     government_leader = models.CharField(_("Government leader in charge"), max_length=60)
     committee = models.CharField(_("Supervising committee"), max_length=60)
     selected_on = models.DateField(_("Selected on"))
+    # The units handling the item file a progress report on this schedule; the scans remind them.
+    report_every_days = models.PositiveSmallIntegerField(_("Progress report every (days)"), default=30)
 
     class Meta:
         verbose_name = _("Key supervision")
@@ -513,6 +523,15 @@ class KeySupervisionProgress(models.Model):
     note = models.TextField(_("Progress"))
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Reported by")
+    )
+    # Set when a handling unit filed this report; empty for the office's own notes.
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervision_reports",
+        verbose_name=_("Reporting unit"),
     )
 
     class Meta:
@@ -565,6 +584,30 @@ class Award(models.Model):
     )
     person_name = models.CharField(_("Person"), max_length=40, blank=True)
     citation = models.CharField(_("Citation"), max_length=200, blank=True)
+
+    class Status(models.TextChoices):
+        NOMINATED = "nominated", _("Nominated")
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        DECIDED = "decided", _("Decided by the chairpersons' meeting")
+        NOT_CHOSEN = "not_chosen", _("Not chosen")
+        PUBLISHED = "published", _("Published")
+
+    status = models.CharField(
+        _("Status"), max_length=12, choices=Status.choices, default=Status.NOMINATED, db_index=True
+    )
+    nomination_reason = models.TextField(_("Reason for the nomination"), blank=True)
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Nominated by"),
+    )
+    nominated_on = models.DateField(_("Nominated on"), null=True, blank=True)
+    decision_meeting = models.CharField(_("Chairpersons' meeting that decided"), max_length=100, blank=True)
+    decided_on = models.DateField(_("Decided on"), null=True, blank=True)
+    published_on = models.DateField(_("Published on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Award")
@@ -679,3 +722,92 @@ class UrgingNotice(models.Model):
 
     def __str__(self):
         return f"{self.assignment} #{self.number}"
+
+
+class ReplyCoSignature(models.Model):
+    """A joint unit's (会办) co-signature of the lead unit's reply: signed, or returned with an opinion."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SIGNED = "signed", _("Co-signed")
+        RETURNED = "returned", _("Returned with an opinion")
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="cosignatures", verbose_name=_("Reply"))
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="cosignatures", verbose_name=_("Joint unit's assignment")
+    )
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    opinion = models.TextField(_("Opinion"), blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Signed by"),
+    )
+    signed_at = models.DateTimeField(_("Signed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Co-signature of a reply")
+        verbose_name_plural = _("Co-signatures of replies")
+        ordering = ["reply", "id"]
+        constraints = [models.UniqueConstraint(fields=["reply", "assignment"], name="reply_cosignature_once_per_unit")]
+
+    def __str__(self):
+        return f"{self.reply} / {self.assignment.unit_id}"
+
+
+class KeySupervisionInstruction(models.Model):
+    """An instruction (批示) the SC leader in charge gives on a key-supervision item."""
+
+    supervision = models.ForeignKey(
+        KeySupervision, on_delete=models.CASCADE, related_name="instructions", verbose_name=_("Key supervision")
+    )
+    text = models.TextField(_("Instruction"))
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Given by")
+    )
+    given_at = models.DateTimeField(_("Given at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Key-supervision instruction")
+        verbose_name_plural = _("Key-supervision instructions")
+        ordering = ["given_at", "id"]
+
+    def __str__(self):
+        return self.text[:30]
+
+
+class DocumentTemplate(models.Model):
+    """A Word template (docxtpl) staff upload to replace a shipped default letter."""
+
+    class Kind(models.TextChoices):
+        ASSIGNMENT_LETTER = "assignment_letter", _("Assignment letter")
+        REPLY_SUMMARY = "reply_summary", _("Reply summary")
+        URGING_NOTICE = "urging_notice", _("Urging notice")
+
+    congress = models.ForeignKey(
+        "deputies.Congress", on_delete=models.PROTECT, related_name="document_templates", verbose_name=_("Congress")
+    )
+    kind = models.CharField(_("Document"), max_length=20, choices=Kind.choices)
+    file = models.FileField(_("Template file (.docx)"), upload_to="document-templates/%Y/")
+    is_active = models.BooleanField(_("In use"), default=True)
+    note = models.CharField(_("Note"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("Uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Document template")
+        verbose_name_plural = _("Document templates")
+        ordering = ["congress", "kind", "-uploaded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress", "kind"], condition=Q(is_active=True), name="document_template_one_active"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.congress} {self.get_kind_display()}"
