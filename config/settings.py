@@ -108,8 +108,10 @@ INSTALLED_APPS = [
     "liaison",
     "livelihood",
     "training",
+    "publicity",
     "archive",
     "portal",
+    "overview",
     "demo",
 ]
 

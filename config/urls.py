@@ -31,6 +31,8 @@ urlpatterns = [
     path("office/training/", include("training.urls.office")),
     path("unit/training/", include("training.urls.unit")),
     path("training/", include("training.urls.public")),
+    path("", include("publicity.urls")),
+    path("", include("overview.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -312,3 +312,7 @@ class AwardAdmin(ScopedModelAdmin):
     list_display = ["year", "kind", "suggestion", "reply", "unit", "person_name", "citation"]
     list_filter = ["year", "kind"]
     autocomplete_fields = ["suggestion", "reply", "unit"]
+
+
+# Admin classes kept beside the features they serve (imported for their registrations).
+from . import admin_awards, admin_cosign, admin_supervision, admin_templates  # noqa: E402, F401

@@ -354,3 +354,7 @@ def office_clock_for_staff(user, now) -> list[str]:
             % {"n": count}
         )
     return lines
+
+
+# Scans kept beside the features they serve (imported for their registrations).
+from . import scans_cosign, scans_supervision  # noqa: E402, F401
