@@ -31,9 +31,10 @@ run: venv
 	  trap "kill $$scans 2>/dev/null" EXIT INT TERM; \
 	  $(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## make test: the whole suite (browser and worker tests too); installs Chromium, the CJK font and Redis if missing
+## make test: the whole suite (browser and worker tests too) in TEST_WORKERS processes (default 2); installs Chromium, the CJK font and Redis if missing
+TEST_WORKERS ?= 2
 test: venv test-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-deps:
 	bash scripts/ensure_test_deps.sh

@@ -9,6 +9,7 @@ exit status is set to failure and the lines are printed with the test that logge
 Enabled for the suite by ``pytest_plugins = ["tests.log_guard"]`` in tests/conftest.py.
 """
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -143,8 +144,20 @@ class LogGuard:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session, exitstatus):
+        workeroutput = getattr(self.config, "workeroutput", None)
+        if workeroutput is not None:
+            # A pytest-xdist worker: its leaks travel to the controller, which fails the run.
+            workeroutput["log_guard_leaks"] = json.dumps(self.handler.leaks)
+            return
         if self.handler.leaks and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error):
+        """pytest-xdist (controller): collect what a finished worker's guard found."""
+        found = getattr(node, "workeroutput", {}).get("log_guard_leaks")
+        if found:
+            self.handler.leaks.extend(tuple(leak) for leak in json.loads(found))
 
     def pytest_terminal_summary(self, terminalreporter):
         leaks = self.handler.leaks

@@ -13,12 +13,13 @@ pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _run(pytester, monkeypatch, body: str):
+def _run(pytester, monkeypatch, body: str, *extra):
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     monkeypatch.delenv("DJANGO_SETTINGS_MODULE", raising=False)
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
     pytester.makepyfile(test_sample=body)
     # In a subprocess: the records of the inner run must not reach this run's guard.
-    return pytester.runpytest_subprocess("-p", "tests.log_guard", "-p", "no:django", "-p", "no:cacheprovider")
+    return pytester.runpytest_subprocess("-p", "tests.log_guard", "-p", "no:django", "-p", "no:cacheprovider", *extra)
 
 
 def test_a_run_that_logs_a_mobile_number_fails(pytester, monkeypatch):
@@ -37,6 +38,27 @@ def test_logs_a_number():
         ["*log guard*", "*test_logs_a_number*mobile number*", "*SMS to 13812345678*", "*1 passed*"]
     )
     assert "13812345678" in result.stdout.str()
+
+
+def test_a_leak_in_a_parallel_worker_fails_the_run(pytester, monkeypatch):
+    """Under pytest-xdist the leak is found in a worker process; the controller fails the run."""
+    result = _run(
+        pytester,
+        monkeypatch,
+        """
+import logging
+
+def test_clean():
+    logging.getLogger("notifications.sms").warning("SMS to %s", "138****5678")
+
+def test_logs_a_number():
+    logging.getLogger("notifications.sms").warning("SMS to %s", "1" + "3812345678")
+""",
+        "-n",
+        "2",
+    )
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*log guard*", "*test_logs_a_number*mobile number*", "*2 passed*"])
 
 
 def test_a_clean_run_passes(pytester, monkeypatch):

@@ -27,7 +27,8 @@ from config.celery import app as celery_app
 from notifications.services import notify
 from tests import factories
 
-pytestmark = pytest.mark.worker
+# A real worker on Redis database 15: the module runs in one process under pytest-xdist.
+pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("redis-db-15")]
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PROJECT = Path(settings.BASE_DIR)

@@ -25,6 +25,9 @@ from ..builders import (
     reply,
 )
 
+# Real Redis (one database for the module): its tests run in one process under pytest-xdist.
+pytestmark = pytest.mark.xdist_group("redis-db-9")
+
 LIST = reverse("proposals:list")
 FEED = reverse("proposals:feed")
 STATS = reverse("proposals:unit_stats")
