@@ -9,7 +9,6 @@ from .models import (
     Assignment,
     AssistingView,
     Attachment,
-    Award,
     Commitment,
     ContactLog,
     CoSigner,
@@ -305,13 +304,6 @@ class ThirdPartyEvaluationAdmin(ScopedModelAdmin):
     congress_path = "reply__assignment__suggestion__congress_id"
     list_display = ["reply", "evaluator", "evaluated_on", "score"]
     autocomplete_fields = ["reply"]
-
-
-@admin.register(Award)
-class AwardAdmin(ScopedModelAdmin):
-    list_display = ["year", "kind", "suggestion", "reply", "unit", "person_name", "citation"]
-    list_filter = ["year", "kind"]
-    autocomplete_fields = ["suggestion", "reply", "unit"]
 
 
 # Admin classes kept beside the features they serve (imported for their registrations).

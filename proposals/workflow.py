@@ -167,3 +167,30 @@ EXTENSION = Workflow(
     labels={"grant": _("Extension granted"), "refuse": _("Extension refused")},
     state_labels=dict(E.choices),
 )
+
+# --- Awards (评优) ----------------------------------------------------------------------------------
+
+from .models import Award  # noqa: E402
+
+W = Award.Status
+# Nominated by the office → shortlisted (or not chosen) → decided by the chairpersons' meeting →
+# published with the year's list; a publication can be withdrawn (back to decided).
+AWARD = Workflow(
+    model=Award,
+    transitions={
+        "shortlist": t({W.NOMINATED}, W.SHORTLISTED, STAFF),
+        "not_chosen": t({W.NOMINATED, W.SHORTLISTED}, W.NOT_CHOSEN, STAFF),
+        "decide": t({W.SHORTLISTED}, W.DECIDED, STAFF),
+        "publish": t({W.DECIDED}, W.PUBLISHED, STAFF),
+        "withdraw": t({W.PUBLISHED}, W.DECIDED, STAFF),
+    },
+    labels={
+        "shortlist": _("Shortlist"),
+        "not_chosen": _("Not chosen"),
+        "decide": _("Record the chairpersons' meeting's decision"),
+        "publish": _("Publish"),
+        "withdraw": _("Withdraw from the public page"),
+    },
+    state_labels=dict(W.choices),
+    initial={W.NOMINATED},
+)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ..views import awards as awards_views
 from ..views import office as views
 
 app_name = "proposals_office"
@@ -17,6 +18,11 @@ urlpatterns = [
     path("export/ledger.xlsx", views.export_ledger, name="export_ledger"),
     path("export/units.xlsx", views.export_units, name="export_units"),
     path("export/commitments.xlsx", views.export_commitments, name="export_commitments"),
+    path("awards/", awards_views.office_awards, name="awards"),
+    path("awards/nominate/", awards_views.nominate, name="award_nominate"),
+    path("awards/decide/", awards_views.decide, name="award_decide"),
+    path("awards/publish/", awards_views.publish_year, name="award_publish"),
+    path("awards/<int:pk>/<str:action>/", awards_views.award_action, name="award_action"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/accept/", views.accept, name="accept"),
     path("<int:pk>/return/", views.return_, name="return"),

@@ -85,7 +85,7 @@ MATRIX = {
     "proposals.UrgingNotice": {"staff": "lv", "superuser": "lv"},
     "proposals.KeySupervision": {"staff": "lvcd", "superuser": "lvcd"},
     "proposals.ThirdPartyEvaluation": STAFF_ALL,
-    "proposals.Award": STAFF_ALL,
+    "proposals.Award": {"staff": "lvc", "superuser": "lvc"},
     # Liaison stations: duties are written through the services and never deleted; the
     # public's opinions are handled on the office pages, read-only here.
     "liaison.Station": STAFF_ALL,

@@ -229,6 +229,7 @@ SEGMENT_MODELS = {
     "requests": "training.DataRequest",
     "stations": "liaison.Station",
     "opinions": "liaison.Opinion",
+    "awards": "proposals.Award",
 }
 
 
