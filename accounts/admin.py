@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import FieldError
@@ -107,11 +108,65 @@ class ReadOnlyScopedModelAdmin(ScopedModelAdmin):
         return False
 
 
+class UnitAdminForm(forms.ModelForm):
+    """The unit's head: their account, when they have one, must be one of the unit's officers."""
+
+    class Meta:
+        model = Unit
+        fields = [
+            "congress",
+            "name",
+            "short_name",
+            "kind",
+            "is_active",
+            "public_contact",
+            "public_phone",
+            "head_name",
+            "head_title",
+            "head_user",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        head = data.get("head_user")
+        if head is not None and (self.instance.pk is None or head.unit_id != self.instance.pk):
+            self.add_error(
+                "head_user",
+                _("The head's account must be an officer account of this unit; give the account this unit first."),
+            )
+        if head is not None and not data.get("head_name"):
+            self.add_error("head_name", _("Enter the head's name: urging notices are addressed to them."))
+        return data
+
+
 @admin.register(Unit)
 class UnitAdmin(ScopedModelAdmin):
-    list_display = ["name", "short_name", "kind", "congress", "public_contact", "public_phone", "is_active"]
+    form = UnitAdminForm
+    list_display = ["name", "short_name", "kind", "congress", "head_name", "head_title", "is_active"]
     list_filter = ["kind", "congress", "is_active"]
     search_fields = ["name", "short_name"]
+    fieldsets = [
+        (None, {"fields": ["congress", "name", "short_name", "kind", "is_active"]}),
+        (_("Public contact"), {"fields": ["public_contact", "public_phone"]}),
+        (
+            _("Head of the unit"),
+            {
+                "fields": ["head_name", "head_title", "head_user"],
+                "description": _(
+                    "Urging notices are addressed to the head; the head's account (one of the unit's officers) "
+                    "is told of each notice."
+                ),
+            },
+        ),
+    ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        field = form.base_fields.get("head_user")
+        if field is not None:
+            # Only this unit's officers; a unit being added has none yet.
+            field.queryset = User.objects.filter(unit=obj, is_active=True) if obj else User.objects.none()
+        return form
 
 
 @admin.register(User)

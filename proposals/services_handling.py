@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Unit
 from core.exceptions import InvalidTransition
 from core.text import clean_text
 from notifications.services import notify
@@ -185,7 +186,9 @@ def extension_decide(
 
 def urging_notice_send(*, actor, assignment: Assignment, text: str = "") -> UrgingNotice:
     """The office urges a unit whose reply is overdue (催办): a numbered notice, a Word letter to
-    download and a notification to the unit's officers."""
+    download (addressed to the unit's head when one is recorded) and a notification to the
+    unit's officers and its head. The head's account gets its own notification, once (its own
+    key), and no officer's copy besides; a head's account no longer of the unit gets nothing."""
     suggestion = assignment.suggestion
     require_staff(actor, suggestion)
     today = timezone.localdate()
@@ -207,11 +210,29 @@ def urging_notice_send(*, actor, assignment: Assignment, text: str = "") -> Urgi
             assignment=locked, number=number, text=text, sent_by=actor, deadline_then=locked.deadline
         )
         _event(suggestion, "urged", actor=actor, note=f"{assignment.unit}: #{number}")
-        _tell_officers(
-            assignment.unit,
-            key=f"urging:{notice.pk}",
-            title=_("Urging notice no. %(n)d: %(title)s") % {"n": number, "title": suggestion.title},
-            body=text,
-            url=f"/unit/assignments/{assignment.pk}/",
-        )
+        # Read now: the head recorded when the notice is sent, not when the caller loaded the unit.
+        unit = Unit.objects.select_related("head_user").get(pk=assignment.unit_id)
+        url = f"/unit/assignments/{assignment.pk}/"
+        head = unit.head_user
+        if head is not None and head.unit_id != unit.pk:
+            head = None
+        for officer in unit.officers.filter(is_active=True):
+            if head is not None and officer.pk == head.pk:
+                continue
+            notify(
+                officer,
+                key=f"urging:{notice.pk}:{officer.pk}",
+                title=_("Urging notice no. %(n)d: %(title)s") % {"n": number, "title": suggestion.title},
+                body=text,
+                url=url,
+            )
+        if head is not None:
+            notify(
+                head,
+                key=f"urging:{notice.pk}:head:{head.pk}",
+                title=_("Urging notice no. %(n)d addressed to you as head of %(unit)s: %(title)s")
+                % {"n": number, "unit": unit.name, "title": suggestion.title},
+                body=text,
+                url=url,
+            )
     return notice

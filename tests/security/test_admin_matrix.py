@@ -86,6 +86,7 @@ MATRIX = {
     "proposals.KeySupervision": {"staff": "lvcd", "superuser": "lvcd"},
     "proposals.ThirdPartyEvaluation": STAFF_ALL,
     "proposals.Award": {"staff": "lvc", "superuser": "lvc"},
+    "proposals.DocumentTemplate": STAFF_ALL,
     # Liaison stations: duties are written through the services and never deleted; the
     # public's opinions are handled on the office pages, read-only here.
     "liaison.Station": STAFF_ALL,
@@ -145,6 +146,8 @@ def _holding(user, code, *, only=False):
 
 def _congress_rows(congress, staff, tag):
     """One row of every congress-scoped model for ``congress``; ``staff`` is its office."""
+    from django.core.files.base import ContentFile
+
     from activities.models import DeputyLetter, DutyReport, GroupActivityPlan, SpecialSupervisor
     from dataio.models import ExportApproval
     from deputies.models import (
@@ -161,6 +164,7 @@ def _congress_rows(congress, staff, tag):
         Award,
         Commitment,
         ContactLog,
+        DocumentTemplate,
         Extension,
         KeySupervision,
         Rating,
@@ -253,6 +257,13 @@ def _congress_rows(congress, staff, tag):
             requester=staff, model="deputies.deputy", row_count=1, reason=f"{tag}换届统计"
         ),
         "proposals.Award": Award.objects.create(congress=congress, year=2025, kind="suggestion", suggestion=suggestion),
+        "proposals.DocumentTemplate": DocumentTemplate.objects.create(
+            congress=congress,
+            kind="assignment_letter",
+            file=ContentFile(builders.docx_bytes(), name=f"{tag}交办函模板.docx"),
+            uploaded_by=staff,
+            note=f"{tag}交办函模板",
+        ),
     }
     rows.update(_liaison_rows(congress, deputy, tag))
     for module in _app_matrices():
