@@ -18,7 +18,7 @@ from import_export.instance_loaders import CachedInstanceLoader
 
 from accounts import roles
 from accounts.models import User
-from accounts.services import user_create, user_sync_roles_many
+from accounts.services import user_create_many, user_sync_roles_many
 from core.masking import mask_address, mask_id_number, mask_mobile
 from dataio.importing import (
     BoolWidget,
@@ -269,6 +269,10 @@ class DeputyResource(PortalResource):
                 self._users[("email", user.email)] = user
         self._can_create_accounts = roles.is_staff_member(self.user) and self.user.has_perm("accounts.change_user")
         self._users_to_sync = {}
+        # Rows whose new account is still to be made ((deputy, PlannedAccount)), and the
+        # accounts made so far per plan: made in bulk just before each batch of deputies.
+        self._pending_accounts = []
+        self._made_accounts = {}
         # Seats taken per (term, electoral unit): one grouped query, kept up to date row by row.
         self._seats_taken = {
             (row["term_id"], row["electoral_unit_id"]): row["n"]
@@ -466,23 +470,41 @@ class DeputyResource(PortalResource):
                 # The preview creates no accounts (and writes no audit rows for them): every
                 # clash with an existing account was checked against the database already.
                 return
-            # The service checks the actor, writes the ACCOUNT_CREATED audit row and leaves
-            # the password unusable until the person accepts an invitation.
-            user = user_create(
-                actor=self.user,
-                full_name=instance.name,
-                email=instance.email or None,
-                mobile=instance.mobile or None,
-                sync_roles=False,  # after_import syncs every new account at once
-            )
-            if user.mobile:
-                self._users[("mobile", user.mobile)] = user
-            if user.email:
-                self._users[("email", user.email)] = user
-        else:
-            user = plan
-        instance.user = user
-        self._users_to_sync[user.pk] = user
+            # Made with the batch's other new accounts, before the batch's deputies are written.
+            self._pending_accounts.append((instance, plan))
+            return
+        instance.user = plan
+        self._users_to_sync[plan.pk] = plan
+
+    def _make_pending_accounts(self):
+        """The accounts the rows of this batch asked for, in two bulk inserts (the accounts and
+        their audit rows, ``accounts.services.user_create_many``); rows planned for the same
+        person (found by mobile or e-mail) share one account."""
+        pending, self._pending_accounts = self._pending_accounts, []
+        first_rows = {}  # each plan's first row: the person's name, mobile and e-mail
+        for instance, plan in pending:
+            if plan not in self._made_accounts:
+                first_rows.setdefault(plan, instance)
+        people = [
+            {"full_name": plan.name, "email": instance.email or None, "mobile": instance.mobile or None}
+            for plan, instance in first_rows.items()
+        ]
+        users = user_create_many(actor=self.user, people=people, request=self.request)
+        self._made_accounts.update(zip(first_rows, users, strict=True))
+        for instance, plan in pending:
+            user = self._made_accounts[plan]
+            instance.user = user
+            self._users_to_sync[user.pk] = user
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if not dry_run and self._pending_accounts:
+            self._guarded(result, raise_errors, self._make_pending_accounts)
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if not dry_run and self._pending_accounts:
+            self._guarded(result, raise_errors, self._make_pending_accounts)
+        super().bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
 
     def after_import(self, dataset, result, **kwargs):
         result.group_summary = self.unit_summary()

@@ -209,7 +209,10 @@ def setup_rows():
             congress=congress, number=17, name="第十七届", start_date=datetime.date(2022, 1, 6), is_current=True
         )
     for index, name in enumerate(UNIT_NAMES, start=1):
-        ElectoralUnit.objects.get_or_create(congress=congress, name=name, defaults={"order": index, "seats": 50})
+        # Seats enough for the file's share of each unit (the import refuses seats beyond them).
+        ElectoralUnit.objects.update_or_create(
+            congress=congress, name=name, defaults={"order": index, "seats": 10_000 // len(UNIT_NAMES) + 1}
+        )
     staff = User.objects.filter(email="perf-import-staff@example.org").first()
     if staff is None:
         staff = User.objects.create_user(

@@ -1,5 +1,5 @@
 """The staff archive list (``/office/archive/``) sorted, filtered and paged in SQL, and the
-activity ledger's dashboard panel: the same order as a recount of the ledger, and the same
+activity ledger's and the SC-meeting coverage's dashboard panels: the same order as a recount of the ledger, and the same
 number of queries for 5 deputies as for 500."""
 
 import datetime
@@ -12,6 +12,7 @@ from activities.dashboard import activities_panel
 from activities.models import Activity, Participation
 from archive import selectors
 from deputies.models import Deputy
+from liaison.dashboard import coverage_panel
 from tests import factories
 from tests.builders import serving_deputies, today
 from tests.factories import ActivityFactory, ParticipationFactory
@@ -195,8 +196,11 @@ def test_the_staff_list_query_count_is_the_same_for_5_and_500_deputies(
 
 
 # the staff member's congress scope (read once, then kept on the user), attendance behind
-# time, letters overdue, the grassroots deputies' SC-meeting coverage (one EXISTS per deputy).
-PANEL_QUERIES = 4
+# time, letters overdue.
+PANEL_QUERIES = 3
+# The liaison coverage panel: both shares of the staff member's congress and term, one EXISTS
+# per deputy each, in one query.
+COVERAGE_PANEL_QUERIES = 1
 
 
 @pytest.mark.django_db
@@ -204,14 +208,31 @@ PANEL_QUERIES = 4
 def test_the_dashboard_panel_query_count_is_the_same_for_5_and_500_deputies(
     staff, city, term, n, django_assert_num_queries
 ):
-    deputies = many(n, staff=staff, city=city, term=term)
+    many(n, staff=staff, city=city, term=term)
     with django_assert_num_queries(PANEL_QUERIES):
         panel = activities_panel(staff, today())
+    assert "attendance_open" in panel.counts()
+    # The SC-meeting coverage is counted once on the dashboard, by the liaison panel.
+    assert not any(key.startswith("sc_coverage") for key in panel.counts())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [5, 500])
+def test_the_sc_meeting_coverage_is_a_recount_in_one_query_for_5_and_500_deputies(
+    staff, city, term, n, django_assert_num_queries
+):
+    """Work plan item 2: each grassroots deputy of the staff member's congress attends at
+    least one SC meeting in the current term (meetings before the term began do not count)."""
+    deputies = many(n, staff=staff, city=city, term=term)
+    with django_assert_num_queries(COVERAGE_PANEL_QUERIES):
+        panel = coverage_panel(staff, today())
     grassroots = [d for d in deputies if d.is_grassroots]
     covered = {
         d.pk
         for d in grassroots
-        if Participation.objects.filter(deputy=d, activity_kind="sc_meeting", status=P.ATTENDED).exists()
+        if Participation.objects.filter(
+            deputy=d, activity_kind="sc_meeting", status=P.ATTENDED, activity_date__gte=term.start_date
+        ).exists()
     }
-    assert panel.values["sc_coverage_total"] == len(grassroots)
-    assert panel.values["sc_coverage_covered"] == len(covered) > 0
+    assert panel.values["coverage_grassroots_total"] == len(grassroots)
+    assert panel.values["coverage_sc_meetings"] == len(covered) > 0

@@ -46,10 +46,32 @@ def test_dashboard_figures_are_recounts(staff_client, staff, city, term, elector
     )
     roster.deputy_terminate(actor=staff, deputy=grassroots[3], reason=StatusChange.Reason.MOVED, effective_date=today)
 
+    # An SC meeting attended before the term began does not count for this term's coverage.
+    earlier = Activity.objects.create(
+        congress=city,
+        kind=Activity.Kind.SC_MEETING,
+        title="上届常委会会议",
+        start_date=term.start_date - datetime.timedelta(days=30),
+        end_date=term.start_date - datetime.timedelta(days=30),
+        organiser="办公厅",
+        recorder=staff,
+        created_by=staff,
+        attendance_closed_at=timezone.now(),
+    )
+    Participation.objects.create(
+        activity=earlier,
+        deputy=grassroots[1],
+        status=Participation.Status.ATTENDED,
+        activity_date=earlier.start_date,
+        activity_kind=earlier.kind,
+    )
+
     figures = staff_dashboard(actor=staff)
-    assert figures["sc_coverage_total"] == 3  # serving grassroots deputies
-    assert figures["sc_coverage_covered"] == 1
-    assert figures["sc_coverage_percent"] == 33
+    # Counted once, by the liaison coverage panel (per the staff member's congress and term).
+    assert not [key for key in figures if key.startswith("sc_coverage")]
+    assert figures["coverage_grassroots_total"] == 3  # serving grassroots deputies
+    assert figures["coverage_sc_meetings"] == 1
+    assert figures["coverage_sc_meetings_percent"] == 33
     assert figures["attendance_open"] == 1
     assert figures["open_vacancies"] == 1
     page = staff_client.get("/admin/")
@@ -60,5 +82,5 @@ def test_dashboard_figures_are_recounts(staff_client, staff, city, term, elector
 @pytest.mark.django_db
 def test_district_staff_dashboard_counts_only_their_congress(district_staff, staff, city, term, electoral_unit):
     factories.DeputyFactory(congress=city, term=term, electoral_unit=electoral_unit, is_grassroots=True)
-    assert staff_dashboard(actor=district_staff)["sc_coverage_total"] == 0
-    assert staff_dashboard(actor=staff)["sc_coverage_total"] == 1
+    assert staff_dashboard(actor=district_staff)["coverage_grassroots_total"] == 0
+    assert staff_dashboard(actor=staff)["coverage_grassroots_total"] == 1
