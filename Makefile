@@ -27,6 +27,7 @@ run: venv
 	$(DEV_ENV) $(BIN)/python manage.py seed_liaison
 	$(DEV_ENV) $(BIN)/python manage.py seed_livelihood
 	$(DEV_ENV) $(BIN)/python manage.py seed_training
+	$(DEV_ENV) $(BIN)/python manage.py seed_publicity
 	$(DEV_ENV) $(BIN)/python manage.py seed_doctpl
 	@echo "Serving on http://127.0.0.1:8000  (demo accounts: see README.md)"
 	@$(DEV_ENV) $(BIN)/python manage.py run_scans --loop > /dev/null & scans=$$!; \

@@ -20,8 +20,8 @@ TOKEN_MAX_LENGTH = 100
 
 
 def public_deputies():
-    """A deputy as the public sees them: the name and electoral unit, nothing else."""
-    return Deputy.objects.filter(status=Deputy.Status.SERVING).only("id", "name", "congress_id").order_by("name", "pk")
+    """A deputy as the public sees them (serving, shown publicly): the name, nothing else."""
+    return Deputy.objects.filter(status=Deputy.Status.SERVING, is_public=True).only("id", "name", "congress_id").order_by("name", "pk")
 
 
 def stations_public(*, q: str = ""):

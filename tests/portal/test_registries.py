@@ -16,7 +16,7 @@ from portal.selectors import staff_dashboard
 from tests import factories
 from tests.conftest import with_totp
 
-PUBLIC = ["portal:home", "proposals:list", "liaison:stations", "livelihood:index"]
+PUBLIC = ["portal:home", "proposals:list", "liaison:stations", "livelihood:index", "publicity:stories"]
 SIGNED_IN = [*PUBLIC, "portal:portal_home"]
 # The header's links by role, in the order the header shows them (the order of the old hand-written header).
 EXPECTED = {
@@ -44,6 +44,7 @@ EXPECTED = {
     ],
     "staff": [
         *SIGNED_IN,
+        "overview:dashboard",
         "proposals_office:list",
         "liaison_office:opinions",
         "livelihood_office:cycles",
@@ -244,12 +245,12 @@ def test_district_staff_count_only_their_congress(client, staff, district_staff,
 def test_the_dashboard_costs_one_query_per_figure_group(staff, extra_panel, django_assert_num_queries):
     staff_dashboard(actor=staff)  # the staff member's congress scope is cached on the user
     # the suggestions' panel (whether the scope is every congress, then one indexed count per
-    # figure: to review, overdue, re-assignment requests), activities, letters, SC coverage,
+    # figure: to review, overdue, re-assignment requests), activities, letters,
     # vacancies, the public's opinions (the working days behind "overdue", and one aggregate), the
     # two connections' coverage (one aggregate), consultations (one aggregate), livelihood
     # (projects behind, reports overdue, observations overdue), training (one aggregate of data
     # requests, the important materials); the test panel queries nothing.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         staff_dashboard(actor=staff)
 
 
@@ -263,7 +264,7 @@ def test_the_read_share_of_important_materials_costs_one_query_however_many(
     for i in range(materials):
         material(staff, staff.congress, title=f"重要材料{i}", important=True)
     staff_dashboard(actor=staff)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         dashboard = staff_dashboard(actor=staff)
     assert dashboard["training_important_materials"] == materials
 

@@ -102,7 +102,7 @@ MATRIX = {
 # Apps that keep their rows of the table and their row builders beside their own tests, in
 # ``tests/<app>/admin_matrix.py``: ``MATRIX`` (label -> capabilities, as above) and
 # ``rows(congress, deputy, tag) -> {label: row}``.
-MATRIX_APPS = ("livelihood", "training")
+MATRIX_APPS = ("livelihood", "training", "publicity")
 
 
 def _app_matrices():
