@@ -24,6 +24,7 @@ run: venv
 	$(DEV_ENV) $(BIN)/python manage.py seed_activities
 	$(DEV_ENV) $(BIN)/python manage.py seed_proposals
 	$(DEV_ENV) $(BIN)/python manage.py seed_awards
+	$(DEV_ENV) $(BIN)/python manage.py seed_supervision
 	$(DEV_ENV) $(BIN)/python manage.py seed_liaison
 	$(DEV_ENV) $(BIN)/python manage.py seed_livelihood
 	$(DEV_ENV) $(BIN)/python manage.py seed_training

@@ -243,6 +243,23 @@ class KeySupervisionForm(forms.Form):
     government_leader = forms.CharField(label=_("Government leader in charge"), max_length=60)
     committee = forms.CharField(label=_("Supervising committee"), max_length=60)
     selected_on = forms.DateField(label=_("Selected on"), widget=DATE, initial=timezone.localdate)
+    report_every_days = forms.IntegerField(
+        label=_("Progress report every (days)"),
+        initial=30,
+        required=False,
+        min_value=7,
+        max_value=90,
+        help_text=_("Left empty: every 30 days."),
+        error_messages={
+            "min_value": _("Choose between 7 and 90 days."),
+            "max_value": _("Choose between 7 and 90 days."),
+            "invalid": _("Choose between 7 and 90 days."),
+        },
+    )
+
+    def clean_report_every_days(self):
+        value = self.cleaned_data["report_every_days"]
+        return 30 if value is None else value
 
     def __init__(self, *args, leaders, **kwargs):
         super().__init__(*args, **kwargs)

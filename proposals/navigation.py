@@ -18,6 +18,9 @@ def proposals_links(request) -> list[NavItem]:
     items = [_section(_("Suggestions made public"), "proposals:list", 20)]
     if roles.has_role(user, roles.DEPUTY):
         items.append(_section(_("My suggestions"), "proposals_portal:list", 40))
+    if roles.has_role(user, roles.SC_MEMBER):
+        # The leaders in charge of key supervision are SC members; the page explains itself to the others.
+        items.append(_section(_("Key supervision"), "proposals_portal:supervision", 45))
     if roles.has_role(user, roles.UNIT_OFFICER):
         items.append(_section(_("Assignments to handle"), "proposals_unit:home", 70))
     if roles.is_staff_member(user):

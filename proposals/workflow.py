@@ -45,6 +45,7 @@ EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 
 # What each action (and each SuggestionEvent.action) is called on screen.
 ACTION_LABELS = {
+    "key_supervision_instruction": _("Instruction of the SC leader in charge"),
     "create": _("Draft created"),
     "submit": _("Submitted"),
     "accept": _("Accepted for handling"),

@@ -2,6 +2,7 @@ from django.urls import path
 
 from ..views import awards as awards_views
 from ..views import office as views
+from ..views import supervision as supervision_views
 
 app_name = "proposals_office"
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("awards/decide/", awards_views.decide, name="award_decide"),
     path("awards/publish/", awards_views.publish_year, name="award_publish"),
     path("awards/<int:pk>/<str:action>/", awards_views.award_action, name="award_action"),
+    path("supervision/report/", supervision_views.office_report, name="supervision_report"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/accept/", views.accept, name="accept"),
     path("<int:pk>/return/", views.return_, name="return"),

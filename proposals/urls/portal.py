@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ..views import portal as views
+from ..views import supervision as supervision_views
 
 app_name = "proposals_portal"
 
@@ -9,6 +10,7 @@ urlpatterns = [
     path("new/", views.suggestion_new, name="new"),
     path("guide/", views.topic_guide, name="guide"),
     path("units/", views.unit_contacts, name="units"),
+    path("supervision/", supervision_views.leader_page, name="supervision"),
     path("<int:pk>/", views.suggestion_detail, name="detail"),
     path("<int:pk>/edit/", views.suggestion_edit, name="edit"),
     path("<int:pk>/cosigners/", views.cosigner_invite, name="invite"),

@@ -1,11 +1,13 @@
 from django.urls import path
 
+from ..views import supervision as supervision_views
 from ..views import unit as views
 
 app_name = "proposals_unit"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("supervision/", supervision_views.unit_page, name="supervision"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
     path("assignments/<int:pk>/reassign/", views.reassign_request, name="reassign"),
     path("assignments/<int:pk>/contacts/", views.contact_add, name="contact_add"),

@@ -460,16 +460,22 @@ def key_supervision(request, pk: int):
     suggestion = selectors.suggestion_get_for_office(actor=request.user, pk=pk)
 
     def run(s, data):
+        from .. import services_supervision
+
         if KeySupervision.objects.filter(suggestion=s).exists():
             raise InvalidTransition(_("This item is already under key supervision."))
-        return services.key_supervision_select(
-            actor=request.user,
-            suggestion=s,
-            sc_leader=data["sc_leader"],
-            government_leader=data["government_leader"],
-            committee=data["committee"],
-            selected_on=data["selected_on"],
-        )
+        with transaction.atomic():
+            supervision = services.key_supervision_select(
+                actor=request.user,
+                suggestion=s,
+                sc_leader=data["sc_leader"],
+                government_leader=data["government_leader"],
+                committee=data["committee"],
+                selected_on=data["selected_on"],
+            )
+            return services_supervision.report_schedule_set(
+                actor=request.user, supervision=supervision, days=data["report_every_days"]
+            )
 
     return _action(
         request,

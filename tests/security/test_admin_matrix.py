@@ -83,6 +83,7 @@ MATRIX = {
     "proposals.AssistingView": {"staff": "lv", "superuser": "lv"},
     "proposals.Extension": {"staff": "lv", "superuser": "lv"},
     "proposals.UrgingNotice": {"staff": "lv", "superuser": "lv"},
+    "proposals.KeySupervisionInstruction": {"staff": "lv", "superuser": "lv"},
     "proposals.KeySupervision": {"staff": "lvcd", "superuser": "lvcd"},
     "proposals.ThirdPartyEvaluation": STAFF_ALL,
     "proposals.Award": {"staff": "lvc", "superuser": "lvc"},
@@ -167,6 +168,7 @@ def _congress_rows(congress, staff, tag):
         DocumentTemplate,
         Extension,
         KeySupervision,
+        KeySupervisionInstruction,
         Rating,
         ThirdPartyEvaluation,
         UrgingNotice,
@@ -186,6 +188,14 @@ def _congress_rows(congress, staff, tag):
     seat = StandingCommitteeMember.objects.create(term=term, deputy=deputy, start_date=day)
     review = CredentialsReview.objects.create(term=term, title=f"{tag}代表资格审查报告", meeting_date=day)
     suggestion, assignment, reply = builders.replied(author, staff, officer, code="B", title=f"关于{tag}停车难的建议")
+    supervision = KeySupervision.objects.create(
+        suggestion=suggestion,
+        year=2025,
+        sc_leader=seat,
+        government_leader="副市长",
+        committee="城建委",
+        selected_on=day,
+    )
     rows = {
         "accounts.Unit": unit,
         "accounts.User": factories.UserFactory(full_name=f"{tag}联系人", congress=congress),
@@ -242,13 +252,9 @@ def _congress_rows(congress, staff, tag):
         "proposals.UrgingNotice": UrgingNotice.objects.create(
             assignment=assignment, text="催办通知", sent_by=staff, deadline_then=day
         ),
-        "proposals.KeySupervision": KeySupervision.objects.create(
-            suggestion=suggestion,
-            year=2025,
-            sc_leader=seat,
-            government_leader="副市长",
-            committee="城建委",
-            selected_on=day,
+        "proposals.KeySupervision": supervision,
+        "proposals.KeySupervisionInstruction": KeySupervisionInstruction.objects.create(
+            supervision=supervision, text="请加快办理", given_by=staff
         ),
         "proposals.ThirdPartyEvaluation": ThirdPartyEvaluation.objects.create(
             reply=reply, evaluator="评估机构", evaluated_on=day, conclusion="良好"
