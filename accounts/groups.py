@@ -16,7 +16,17 @@ from django.db.models import Q
 from . import roles
 
 # Apps whose permissions the office staff hold. Superusers hold all.
-STAFF_APPS = ["core", "accounts", "deputies", "activities", "proposals", "liaison", "livelihood", "training", "publicity"]
+STAFF_APPS = [
+    "core",
+    "accounts",
+    "deputies",
+    "activities",
+    "proposals",
+    "liaison",
+    "livelihood",
+    "training",
+    "publicity",
+]
 
 # (app label, model) pairs that are city-wide settings: the system administrator's alone.
 CITY_SETTINGS = [

@@ -307,4 +307,4 @@ class ThirdPartyEvaluationAdmin(ScopedModelAdmin):
 
 
 # Admin classes kept beside the features they serve (imported for their registrations).
-from . import admin_awards, admin_cosign, admin_supervision, admin_templates  # noqa: E402, F401
+from . import admin_awards, admin_supervision, admin_templates  # noqa: E402, F401

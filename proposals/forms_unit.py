@@ -57,6 +57,13 @@ class ReplyForm(forms.Form):
         required=False,
         help_text=_("Required: the signed, stamped letter as a PDF or a scan (JPEG or PNG)."),
     )
+    # Checked by the service with everything else, so a missing tick is listed beside the other problems.
+    confirm = forms.BooleanField(
+        label=_(
+            "I have checked the reply and the letter: this is the official reply to the deputy and cannot be withdrawn."
+        ),
+        required=False,
+    )
 
 
 class CommitmentRowForm(forms.Form):

@@ -357,4 +357,4 @@ def office_clock_for_staff(user, now) -> list[str]:
 
 
 # Scans kept beside the features they serve (imported for their registrations).
-from . import scans_cosign, scans_supervision  # noqa: E402, F401
+from . import scans_supervision  # noqa: E402, F401

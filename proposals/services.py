@@ -634,9 +634,11 @@ def reply_errors(
     replied_on: datetime.date | None,
     commitments=(),
     letter=None,
+    confirmed: bool = False,
 ) -> dict:
     """Every reason the reply cannot be accepted, by field, all at once (nothing is written).
-    The letter, when given, is checked by its content through core's upload checks."""
+    The letter, when given, is checked by its content through core's upload checks; the
+    officer's confirmation tick (the reply is official and cannot be withdrawn) is one of them."""
     from core.uploads import check_upload
 
     text, signer = clean_text(text or ""), clean_text(signer or "")
@@ -668,6 +670,11 @@ def reply_errors(
             check_upload(letter, max_bytes=settings.PROPOSALS_ATTACHMENT_MAX_BYTES, allowed=LETTER_TYPES)
         except ValidationError as exc:
             errors["letter"] = " ".join(exc.messages)
+    if not confirmed:
+        errors["confirm"] = _(
+            "Tick the box to confirm that the reply and the letter are checked: the official reply cannot be "
+            "withdrawn once sent."
+        )
     if assignment.role == Assignment.Role.ASSISTING:
         errors["__all__"] = _(
             "An assisting unit sends its written view to the lead unit; it does not reply to the deputy."
@@ -687,6 +694,7 @@ def reply_submit(
     replied_on: datetime.date | None,
     commitments: list[tuple[str, datetime.date]] = (),
     letter=None,
+    confirmed: bool = False,
 ) -> Reply:
     """A unit replies (first time, or again after an unsatisfied rating) with the reply text and
     the signed letter, after recording its contact with the deputy. When every unit that must
@@ -701,6 +709,7 @@ def reply_submit(
         replied_on=replied_on,
         commitments=commitments,
         letter=letter,
+        confirmed=confirmed,
     )
     if errors:
         raise ValidationError(errors)

@@ -221,6 +221,7 @@ def reply(
             replied_on=replied_on,
             commitments=list(commitments),
             letter=pdf(),
+            confirmed=True,
         )
 
 

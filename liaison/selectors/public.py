@@ -21,7 +21,11 @@ TOKEN_MAX_LENGTH = 100
 
 def public_deputies():
     """A deputy as the public sees them (serving, shown publicly): the name, nothing else."""
-    return Deputy.objects.filter(status=Deputy.Status.SERVING, is_public=True).only("id", "name", "congress_id").order_by("name", "pk")
+    return (
+        Deputy.objects.filter(status=Deputy.Status.SERVING, is_public=True)
+        .only("id", "name", "congress_id")
+        .order_by("name", "pk")
+    )
 
 
 def stations_public(*, q: str = ""):

@@ -262,6 +262,7 @@ def reply(request, pk: int):
                         replied_on=data["replied_on"],
                         commitments=formset.rows(),
                         letter=data.get("letter"),
+                        confirmed=bool(data.get("confirm")),
                     )
 
                 # Errors about the commitments have no field of their own: shown above the rows.
@@ -305,6 +306,7 @@ def _all_reply_errors(assignment, form, formset) -> list[str]:
         replied_on=data.get("replied_on"),
         commitments=formset.rows() if formset is not None else [("-", timezone.localdate())],
         letter=data.get("letter"),
+        confirmed=bool(data.get("confirm")),
     )
     leftovers = []
     for name, message in errors.items():

@@ -62,6 +62,7 @@ def official_reply(officer, assignment, *, code="A", text=LONG_TEXT, letter="def
         replied_on=replied_on or timezone.localdate(),
         commitments=[],
         letter=pdf() if letter == "default" else letter,
+        confirmed=True,
     )
 
 

@@ -157,7 +157,7 @@ def test_the_empty_reply_form_shows_every_error_at_once(client, lead, unit_offic
     response = english(client).post(reverse("proposals_unit:reply", args=[lead.pk]), _empty_form())
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert set(errors) >= {"category", "text", "signer", "replied_on", "letter", "__all__"}
+    assert set(errors) >= {"category", "text", "signer", "replied_on", "letter", "confirm", "__all__"}
     page = response.content.decode()
     assert "Choose the reply category." in page and "Attach the signed and stamped reply letter" in page
     assert "Record your contact with the deputy" in page
@@ -192,7 +192,48 @@ def test_a_reply_without_a_letter_keeps_what_was_typed(client, lead, unit_office
     assert LONG_TEXT in response.content.decode()
     assert not Reply.objects.exists()
     data["letter"] = pdf()
+    data["confirm"] = "1"
     assert client.post(reverse("proposals_unit:reply", args=[lead.pk]), data).status_code == 302
+
+
+def test_a_reply_without_the_confirmation_tick_is_refused_with_everything_kept(client, lead, unit_officer):
+    """The official reply cannot be withdrawn: the officer ticks that the reply and the letter are
+    checked. Without the tick nothing is written, the message says why, and what was typed stays."""
+    contact(unit_officer, lead)
+    client.force_login(unit_officer)
+    data = {
+        **_empty_form(),
+        "category": str(categories()["A"].pk),
+        "text": LONG_TEXT,
+        "signer": "张局长",
+        "replied_on": timezone.localdate().isoformat(),
+        "letter": pdf(),
+    }
+    response = english(client).post(reverse("proposals_unit:reply", args=[lead.pk]), data)
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"confirm"}
+    page = response.content.decode()
+    assert "Tick the box to confirm that the reply and the letter are checked" in page
+    assert LONG_TEXT in page and 'value="张局长"' in page
+    assert not Reply.objects.exists()
+    lead.refresh_from_db()
+    assert lead.status == Assignment.Status.ASSIGNED
+
+
+def test_the_service_itself_refuses_a_reply_not_confirmed(lead, unit_officer):
+    contact(unit_officer, lead)
+    with pytest.raises(ValidationError) as info:
+        services.reply_submit(
+            actor=unit_officer,
+            assignment=lead,
+            category=categories()["A"],
+            text=LONG_TEXT,
+            signer="张局长",
+            replied_on=timezone.localdate(),
+            letter=pdf(),
+        )
+    assert set(info.value.message_dict) == {"confirm"}
+    assert not Reply.objects.exists()
 
 
 def test_cosigners_are_told_and_read_the_reply_but_only_the_lead_deputy_rates(

@@ -140,6 +140,7 @@ def test_markup_is_shown_as_text_on_every_page(client, deputy, staff, unit_offic
         signer=f"局长{TYPED_SCRIPT}",
         replied_on=timezone.localdate(),
         letter=upload("答复函.pdf", PDF_BYTES),
+        confirmed=True,
     )
     client.force_login(deputy)
     client.post(

@@ -122,6 +122,7 @@ def test_a_cosigner_cannot_rate_for_the_lead_deputy(client, deputy, staff, unit_
         signer="局长",
         replied_on=timezone.localdate(),
         letter=upload("答复函.pdf", PDF_BYTES),
+        confirmed=True,
     )
     client.force_login(wang)
     detail = client.get(url("detail", suggestion.pk)).content.decode()

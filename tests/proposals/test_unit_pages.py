@@ -71,6 +71,7 @@ def reply_data(**overrides):
         "signer": "张局长",
         "letter": pdf("答复函（盖章）.pdf"),
         "replied_on": timezone.localdate().isoformat(),
+        "confirm": "1",
         "c-TOTAL_FORMS": "3",
         "c-INITIAL_FORMS": "0",
         "c-MIN_NUM_FORMS": "0",

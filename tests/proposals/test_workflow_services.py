@@ -671,6 +671,7 @@ def test_a_b_reply_needs_its_commitments(deputy, staff, unit_officer):
             signer="张局长",
             replied_on=timezone.localdate(),
             commitments=[],
+            confirmed=True,
         ),
         item,
     )
@@ -694,7 +695,7 @@ def test_reply_refusals(deputy, staff, unit_officer, police):
             "replied_on": timezone.localdate(),
             **kw,
         }
-        return lambda: services.reply_submit(actor=actor, assignment=assignment, letter=pdf(), **args)
+        return lambda: services.reply_submit(actor=actor, assignment=assignment, letter=pdf(), confirmed=True, **args)
 
     for actor in (staff, police, deputy):
         refused(NotAllowed, submit(actor), item)

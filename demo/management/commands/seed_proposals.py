@@ -1073,6 +1073,7 @@ class Runner:
             replied_on=today,
             commitments=commitments,
             letter=SimpleUploadedFile(f"答复函-{item.index}.pdf", LETTER_PDF, content_type="application/pdf"),
+            confirmed=True,
         )
 
     def do_rate(self, item, st, unit, value, comment=""):
