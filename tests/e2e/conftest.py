@@ -107,6 +107,8 @@ _WIDTH_PROBE = """() => {
 @pytest.fixture
 def assert_no_horizontal_overflow():
     def check(page, where: str) -> None:
+        # After a click that navigates, the next document must be there before it is measured.
+        page.wait_for_load_state("load")
         page.evaluate("window.scrollTo(0, 0)")
         probe = page.evaluate(_WIDTH_PROBE)
         assert probe["scrollWidth"] <= probe["innerWidth"], f"{where}: the page scrolls sideways: {probe}"

@@ -148,7 +148,7 @@ def test_extension_assisting_view_reply_with_letter_and_the_cosigner_reads_it(
         {"name": "答复函.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
     )
     check(transport, "unit reply form")
-    main.get_by_label(re.compile("已核对答复正文和答复函")).check()
+    main.get_by_role("checkbox", name=re.compile("^已核对答复内容和答复函")).check()
     main.get_by_role("button", name="提交答复").click()
     expect(transport.get_by_role("main").locator(".item-meta")).to_contain_text("已答复")
 

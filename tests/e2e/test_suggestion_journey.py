@@ -266,6 +266,7 @@ def test_suggestion_from_draft_to_public_page(
     main.get_by_label("签发的答复函").set_input_files(
         {"name": "答复函.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
     )
+    main.get_by_role("checkbox", name=re.compile("^已核对答复内容和答复函")).check()
     main.get_by_role("button", name="提交答复").click()
     expect(success(unit)).to_have_text("答复已提交，已请代表评价。")
     expect(main.locator(".item-meta")).to_contain_text("已答复")
