@@ -62,6 +62,9 @@ ACKNOWLEDGED: dict[tuple[str, str], dict[str, str]] = {
     ("accounts", "0007_unit_pinyin_sort_key"): {
         "NOT_NULL": "the sort key is added with a default ('') for every row and filled in the same migration"
     },
+    ("accounts", "0008_unit_head"): {
+        "NOT_NULL": "the head's name and title columns are added with a default ('') for every row"
+    },
     ("liaison", "0004_duty_cancel"): {
         "NOT_NULL": "the reason column is added with a default ('') for every row",
         "ADD_UNIQUE": "the one-duty-per-slot rule is replaced by the same rule over duties not cancelled: "
