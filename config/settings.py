@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "archive",
     "portal",
     "overview",
+    "reports",
     "demo",
 ]
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("training/", include("training.urls.public")),
     path("", include("publicity.urls")),
     path("", include("overview.urls")),
+    path("", include("reports.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -79,6 +79,31 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class WorkItem:
+    """One thing waiting for someone on their workbench: what it is, the link that acts on it,
+    and, when it has one, its deadline and how close it is (``"yellow"``, ``"red"`` or ``""``)."""
+
+    title: str
+    url: str
+    action: str = ""
+    due: object = None
+    mark: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class WorkbenchBlock:
+    """An app's block of a workbench: a heading, the items (at most a page of them) and the total."""
+
+    key: str
+    heading: str
+    items: Sequence[WorkItem] = ()
+    total: int = 0
+    more_url: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Panel:
     """An app's block of the staff dashboard.
 
@@ -102,10 +127,12 @@ navigation = Registry("navigation entry")
 dashboard_panels = Registry("dashboard panel")
 # ``func(deputy, year) -> ArchiveSection | None`` (core/sections.py): a part of a deputy's performance archive.
 archive_sections = Registry("archive section")
+# ``func(user, today) -> WorkbenchBlock | None``: what waits for the user on their workbench (``/portal/``).
+workbench = Registry("workbench block")
 
 
 def discover() -> None:
     """Import each installed app's registration modules (called once, from core's AppConfig)."""
     from django.utils.module_loading import autodiscover_modules
 
-    autodiscover_modules("navigation", "dashboard", "archive_sections")
+    autodiscover_modules("navigation", "dashboard", "archive_sections", "workbench")

@@ -28,7 +28,7 @@ LAYERS = (
     ("proposals", "liaison", "livelihood", "training"),
     ("publicity",),
     ("archive", "portal"),
-    ("overview",),
+    ("overview", "reports"),
     ("demo",),
     ("config",),
 )
