@@ -103,6 +103,13 @@ class Unit(models.Model):
         super().save(*args, **kwargs)
 
 
+class DisplayMode(models.TextChoices):
+    STANDARD = "standard", _("Standard display")
+    LARGE = "large", _("Large text")
+    CONTRAST = "contrast", _("High contrast")
+    LARGE_CONTRAST = "large_contrast", _("Large text and high contrast")
+
+
 class User(EncryptedFieldsMixin, AbstractBaseUser, PermissionsMixin):
     """A person who logs in. Logs in with e-mail or mobile number.
 
@@ -151,6 +158,11 @@ class User(EncryptedFieldsMixin, AbstractBaseUser, PermissionsMixin):
     # Sessions that began before this moment end at their next request: set when the account
     # is deactivated or reactivated, so an old session never comes back with the account.
     sessions_valid_after = models.DateTimeField(_("Sessions valid after"), null=True, blank=True, editable=False)
+    # Large text and high contrast for older readers (GB/T 37668, the MIIT rules): chosen in the
+    # header, remembered here for a logged-in person and in a cookie for the public (accounts/display.py).
+    display_mode = models.CharField(
+        _("Display mode"), max_length=20, choices=DisplayMode.choices, default=DisplayMode.STANDARD
+    )
 
     objects = UserManager()
 

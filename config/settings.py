@@ -406,6 +406,8 @@ PROPOSALS_ASSIST_VIEW_MONTHS = env_int("PROPOSALS_ASSIST_VIEW_MONTHS", 1)
 PROPOSALS_DEADLINE_WARN_WORKDAYS = env_int("PROPOSALS_DEADLINE_WARN_WORKDAYS", 10)
 PROPOSALS_CHAIRPERSONS_OVERDUE_DAYS = env_int("PROPOSALS_CHAIRPERSONS_OVERDUE_DAYS", 30)
 PROPOSALS_RECESS_ASSIGN_WORKDAYS = env_int("PROPOSALS_RECESS_ASSIGN_WORKDAYS", 5)
+# Joint units (会办) co-sign the lead unit's reply within this many working days; reminded after.
+PROPOSALS_COSIGN_WORKDAYS = env_int("PROPOSALS_COSIGN_WORKDAYS", 5)
 PROPOSALS_PUBLIC_STATS_CACHE_SECONDS = env_int("PROPOSALS_PUBLIC_STATS_CACHE_SECONDS", 600)
 # Whole anonymous public pages are cached this long (proposals/cache.py; any change to a public
 # item empties them at once); the list's filter choices this long. 0: off (the tests' default,

@@ -154,7 +154,7 @@ class Workflow:
         """
         rule = self._check_role(action, role)
         updates = dict(updates or {})
-        manager = self.model._default_manager
+        manager = self.model._base_manager
         with transaction.atomic():
             rows = manager.filter(pk=obj.pk)
             if lock:
@@ -194,7 +194,7 @@ class Workflow:
         by_state: dict[str, list] = {}
         for obj in objs:
             by_state.setdefault(getattr(obj, self.field), []).append(obj)
-        manager = self.model._default_manager
+        manager = self.model._base_manager
         moved = 0
         with transaction.atomic():
             for current, group in by_state.items():
@@ -232,7 +232,7 @@ class Workflow:
             if current not in rule.sources:
                 raise self._refuse(obj, current, action)
             plan.append((obj, current, rule.target or current))
-        manager = self.model._default_manager
+        manager = self.model._base_manager
         with transaction.atomic():
             for start in range(0, len(plan), batch):
                 chunk = plan[start : start + batch]

@@ -95,6 +95,7 @@ class SummaryForm(forms.Form):
 class OfficeFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     station = forms.TypedChoiceField(label=_("Station"), required=False, coerce=int, empty_value=None)
+    overdue = forms.BooleanField(label=_("Unanswered too long only"), required=False)
 
     def __init__(self, *args, stations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,4 +104,8 @@ class OfficeFilterForm(forms.Form):
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return {"status": data.get("status") or "", "station_id": data.get("station")}
+        return {
+            "status": data.get("status") or "",
+            "station_id": data.get("station"),
+            "overdue": bool(data.get("overdue")),
+        }

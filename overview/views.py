@@ -1,8 +1,11 @@
 """The director's dashboard (``/dashboard/``): the office's figures at a glance, as charts with
 their tables, each figure a link to the list behind it.
 
-Staff only, scoped to their congresses (``overview.selectors.require_dashboard``): a district's
+Staff, scoped to their congresses (``overview.selectors.require_dashboard``): a district's
 staff see their district's congress, the city's staff choose among the city and its districts.
+The standing committee's leaders (a current director's or deputy director's seat) read it too,
+for the congresses they lead: the same figures and the Excel, without the links to the
+office's working lists.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -21,30 +24,63 @@ def _choose(items, chosen_pk, fallback):
     return next((item for item in items if item.pk == chosen_pk), fallback)
 
 
-def _figures(request) -> dict:
-    """The chosen congress and session and every figure of the dashboard (the page and the
-    export show the same)."""
+def _filters(request) -> dict:
+    """The chosen level, congress, term, session and year, each falling back to its default
+    when missing or outside the actor's choices (a district's staff: their district only)."""
     actor = request.user
     selectors.require_dashboard(actor)
     congresses = list(selectors.dashboard_congresses(actor=actor))
     probe = DashboardFilterForm(request.GET or None, congresses=congresses)
-    own = _choose(congresses, getattr(actor, "congress_id", None), congresses[0] if congresses else None)
-    congress = _choose(congresses, probe.value("congress"), own)
+    level = probe.value("level") or ""
+    shown = [c for c in congresses if c.level == level] if level else congresses
+    own = _choose(shown, getattr(actor, "congress_id", None), shown[0] if shown else None)
+    congress = _choose(shown, probe.value("congress"), own)
     sessions = list(selectors.dashboard_sessions(actor=actor, congress=congress)) if congress else []
     form = DashboardFilterForm(request.GET or None, congresses=congresses, sessions=sessions)
     session = _choose(sessions, form.value("session"), sessions[0] if sessions else None)
-    form.initial = {"congress": getattr(congress, "pk", None), "session": getattr(session, "pk", None)}
+    terms = list({s.term_id: s.term for s in sessions}.values())
+    default_term = session.term if session is not None else None
+    term = _choose(terms, form.value("term"), default_term)
+    if term is not None:
+        in_term = [s for s in sessions if s.term_id == term.pk]
+        session = session if session in in_term else in_term[0]
+        sessions = in_term
+    year = form.value("year") or timezone.localdate().year
+    form.initial = {
+        "level": level,
+        "congress": getattr(congress, "pk", None),
+        "term": getattr(term, "pk", None),
+        "session": getattr(session, "pk", None),
+        "year": year,
+    }
+    return {"form": form, "congress": congress, "term": term, "session": session, "sessions": sessions, "year": year}
+
+
+def _figures(request) -> dict:
+    """The chosen filters and every figure of the dashboard (the page and the export show the same)."""
+    actor = request.user
+    chosen = _filters(request)
+    congress, session, sessions = chosen["congress"], chosen["session"], chosen["sessions"]
     context = {
-        "form": form,
+        "form": chosen["form"],
         "congress": congress,
+        "term": chosen["term"],
         "session": session,
+        "year": chosen["year"],
+        "links": selectors.can_follow_links(actor),
         "data_requests_overdue": selectors.data_requests_overdue(actor=actor),
+        "opinions_overdue": selectors.opinions_overdue(actor=actor),
+        "extensions_waiting": selectors.extensions_waiting(actor=actor),
     }
 
     if session is not None:
         by_status = selectors.suggestions_by_status(actor=actor, session=session)
         by_unit = selectors.overdue_by_unit(actor=actor, session=session)
         per_session = selectors.suggestions_per_session(actor=actor, sessions=sessions)
+        categories = selectors.reply_categories(actor=actor, session=session)
+        trend = selectors.satisfaction_trend(actor=actor, sessions=sessions)
+        on_time = selectors.on_time_rate(actor=actor, session=session)
+        satisfied = selectors.satisfaction(actor=actor, session=session)
         context.update(
             by_status=by_status,
             by_status_total=sum(b.value for b in by_status),
@@ -67,6 +103,37 @@ def _figures(request) -> dict:
                 title=_("Suggestions per session"),
                 table_id="table-per-session",
             ),
+            on_time=on_time,
+            on_time_chart=charts.donut_chart(
+                on_time.part, on_time.whole, title=_("First replies sent by their deadline"), table_id="table-quality"
+            ),
+            satisfaction=satisfied,
+            satisfaction_chart=charts.donut_chart(
+                satisfied.part,
+                satisfied.whole,
+                title=_("Deputies satisfied or basically satisfied with the reply"),
+                table_id="table-quality",
+            ),
+            categories=categories,
+            categories_total=sum(b.value for b in categories),
+            categories_chart=charts.bar_chart(
+                [(b.label, b.value) for b in categories],
+                title=_("Latest replies by category"),
+                table_id="table-categories",
+            ),
+            trend=trend,
+            # The line joins the sessions with a rating (a session without one has no share).
+            trend_chart=charts.line_chart(
+                [(p.label, p.percent) for p in trend if p.rated],
+                title=_("Satisfaction per session, per cent"),
+                table_id="table-trend",
+            )
+            if any(p.rated for p in trend)
+            else None,
+            extensions=selectors.extensions(actor=actor, session=session),
+            urging_notices=selectors.urging_notices(actor=actor, session=session),
+            commitments_open=selectors.open_commitments(actor=actor, session=session),
+            report_link=selectors.report_link(session),
         )
     if congress is not None:
         cover = selectors.coverage(actor=actor, congress=congress)
@@ -88,6 +155,20 @@ def _figures(request) -> dict:
                     mark=cover.elapsed_percent,
                 ),
             )
+        month = selectors.activities_this_month(actor=actor, congress=congress)
+        behind = selectors.livelihood_behind(actor=actor, congress=congress, year=chosen["year"])
+        context.update(
+            month=month,
+            livelihood_behind=behind,
+            livelihood_behind_chart=charts.bar_chart(
+                [(b.label, b.value) for b in behind],
+                title=_("Livelihood projects behind schedule"),
+                table_id="table-livelihood",
+            )
+            if behind
+            else None,
+            materials=selectors.important_materials_unread(actor=actor, congress=congress),
+        )
     return context
 
 

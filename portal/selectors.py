@@ -6,11 +6,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from core.registry import dashboard_panels
+from core.registry import dashboard_panels, workbench
 from deputies.models import Congress, Deputy
 
 
 def public_home_context() -> dict:
+    """The public home page: the city's deputies in figures, then the sections of portal.home."""
+    from .home import public_home_sections
+
     city = Congress.objects.filter(level=Congress.Level.CITY).order_by("id").first()
     stats = {}
     if city is not None:
@@ -19,17 +22,43 @@ def public_home_context() -> dict:
             grassroots=Count("id", filter=Q(status=Deputy.Status.SERVING, is_grassroots=True)),
             female=Count("id", filter=Q(status=Deputy.Status.SERVING, gender=Deputy.Gender.FEMALE)),
         )
-    return {"city": city, "stats": stats}
+    return {"city": city, "stats": stats, **public_home_sections()}
 
 
-def portal_home_context(*, user) -> dict:
+# The block that is shown even when empty: a deputy's year in figures (``archive/workbench.py``).
+YEAR_BLOCK = "archive.year"
+
+
+def workbench_blocks(user, today) -> list:
+    """What waits for the user, block by block: each app's registered entry (``<app>/workbench.py``)
+    answers for the roles it concerns; blocks with nothing waiting are left out (the year in
+    figures excepted), each block costs a fixed number of queries whatever its length."""
+    blocks = []
+    for entry in workbench.entries():
+        block = entry.func(user, today)
+        if block is None or (not block.items and block.key != YEAR_BLOCK):
+            continue
+        blocks.append(block)
+    return sorted(blocks, key=lambda b: (b.order, b.key))
+
+
+def portal_home_context(*, user, today=None) -> dict:
+    """The workbench (``/portal/``): the blocks of waiting work first, then the user's mandates and unit."""
+    today = today or timezone.localdate()
     mandates = list(
         Deputy.objects.filter(user=user)
         .select_related("congress", "term", "electoral_unit")
         .prefetch_related("groups")
         .order_by("congress_id")
     )
-    return {"mandates": mandates, "unit": user.unit if user.unit_id else None}
+    blocks = workbench_blocks(user, today)
+    return {
+        "mandates": mandates,
+        "unit": user.unit if user.unit_id else None,
+        "blocks": [b for b in blocks if b.key != YEAR_BLOCK],
+        "year_block": next((b for b in blocks if b.key == YEAR_BLOCK), None),
+        "today": today,
+    }
 
 
 class Dashboard(Mapping):

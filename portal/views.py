@@ -12,22 +12,27 @@ from . import selectors
 
 
 def home(request):
-    """Public home page: what the congress's deputies are and do, in figures."""
-    return render(request, "portal/home.html", selectors.public_home_context())
+    """Public home page: the latest handled suggestions, this year's livelihood projects, the
+    station finder, stories, awards and the year's figures. Anonymous visitors get it from the
+    public page cache (proposals.cache), emptied by every publication there and in publicity;
+    a livelihood report or a station change shows within the cache's expiry."""
+    from proposals.cache import serve
+
+    return serve(request, lambda: render(request, "portal/home.html", selectors.public_home_context()))
 
 
 @login_required
 def after_login(request):
-    """Send each role to where its work is."""
+    """Send each role to where its work is: staff to the admin, everyone else (deputies, SC
+    members, unit officers) to their workbench."""
     if roles.is_staff_member(request.user):
         return redirect("admin:index")
-    if request.user.unit_id:
-        return redirect("proposals_unit:home")
     return redirect("portal:portal_home")
 
 
 @login_required
 def portal_home(request):
+    """The workbench: what waits for the user in each of their roles, then their mandates and unit."""
     return render(request, "portal/portal_home.html", selectors.portal_home_context(user=request.user))
 
 

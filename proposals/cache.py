@@ -29,8 +29,11 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 
+from accounts.display import mode_for as display_mode_for
+
 VERSION_KEY = "proposals:public-pages:version"
-PAGE_KEY = "proposals:public-page:{version}:{language}:{digest}"
+# The reader's display setting (large text, high contrast: a cookie) changes the page's <html> class.
+PAGE_KEY = "proposals:public-page:{version}:{language}:{display}:{digest}"
 _TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 _PLACEHOLDER = b'name="csrfmiddlewaretoken" value="\x00csrf\x00"'
 # Headers the view itself sets (the middleware adds the rest to every answer, cached or not).
@@ -92,7 +95,9 @@ def serve(request, render):
     if version is None:  # the cache is unavailable
         return render()
     digest = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
-    key = PAGE_KEY.format(version=version, language=translation.get_language() or "", digest=digest)
+    key = PAGE_KEY.format(
+        version=version, language=translation.get_language() or "", display=display_mode_for(request), digest=digest
+    )
     hit = cache.get(key)
     if hit is not None:
         content, headers = hit

@@ -119,6 +119,27 @@ class AssistingViewForm(ConfirmationMixin, forms.Form):
     )
 
 
+class CoSignForm(ConfirmationMixin, forms.Form):
+    """A joint unit co-signs the lead unit's reply (会签)."""
+
+    confirm_label = _(
+        "I have read the lead unit's reply and its letter: our unit co-signs it, and it goes to the deputy "
+        "when every joint unit has co-signed."
+    )
+
+
+class CoSignReturnForm(forms.Form):
+    """A joint unit returns the lead unit's reply with its opinion; the service requires the opinion."""
+
+    opinion = forms.CharField(
+        label=_("Your unit's opinion"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the lead unit should change before the reply goes to the deputy."),
+    )
+
+
 class ExtensionRequestForm(forms.Form):
     until = forms.DateField(label=_("New date asked for"), widget=DATE, required=False)
     reason = forms.CharField(

@@ -382,6 +382,16 @@ class ContactLog(models.Model):
         return f"{self.assignment} {self.contacted_on}"
 
 
+class SentReplyManager(models.Manager):
+    """Replies the deputy has: a lead unit's reply waiting for its joint units' co-signature, or
+    returned by one of them, is not a reply yet for the deputy, the public pages, the ratings or
+    the statistics. Reverse relations (``assignment.replies``) and prefetches read through this
+    manager too; the handling units' own pages and the co-signature read ``Reply.all_objects``."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(status=Reply.Status.SENT)
+
+
 class Reply(models.Model):
     assignment = models.ForeignKey(
         Assignment, on_delete=models.CASCADE, related_name="replies", verbose_name=_("Assignment")
@@ -407,7 +417,12 @@ class Reply(models.Model):
 
     status = models.CharField(_("Reply status"), max_length=10, choices=Status.choices, default=Status.SENT)
 
+    all_objects = models.Manager()
+    objects = SentReplyManager()
+
     class Meta:
+        # Reverse relations and the admin read sent replies only (see SentReplyManager).
+        default_manager_name = "objects"
         verbose_name = _("Reply")
         verbose_name_plural = _("Replies")
         ordering = ["assignment", "round"]

@@ -10,6 +10,8 @@ message is caught by the next scan (the delivery scan).
 Sent here:
 - units: 15 and 3 days before the reply deadline, overdue (then weekly), the last working
   day of the re-assignment window, commitments 7 days before their due date and overdue;
+- joint units: the lead unit's reply still not co-signed PROPOSALS_COSIGN_WORKDAYS working days
+  after it reached them;
 - deputies: the rating still missing some days after a reply;
 - staff: a section of the daily digest (overdue assignments in their congresses).
 
@@ -32,7 +34,7 @@ from notifications.models import Notification
 from notifications.registry import register_digest_section, register_scan
 from notifications.services import Message, notify_each
 
-from .models import Assignment, Commitment, Rating, Reply, Suggestion
+from .models import Assignment, Commitment, Rating, Reply, ReplyCoSignature, Suggestion
 from .workflow import HANDLING
 
 A = Assignment.Status
@@ -128,7 +130,9 @@ def reply_deadlines(now) -> int:
             suggestion__status__in=HANDLING,
             deadline__lte=today + datetime.timedelta(days=first),
             **_officers_of("unit"),
-        ),
+        )
+        # A joint unit co-signs the lead unit's reply when it comes (cosignature_due reminds it).
+        .exclude(role=Assignment.Role.JOINT),
         user="unit__officers__id",
         key=key,
     )
@@ -162,6 +166,65 @@ def reply_deadlines(now) -> int:
             subject, body = (view_overdue_title, view_overdue_body) if assisting else (overdue_title, overdue_body)
         subject, body = subject % args, body % args
         messages.append(Message(user_id, reminder_key, subject, body, _unit_url(pk), email=bool(email)))
+    return len(notify_each(messages))
+
+
+@register_scan("proposals.cosignature_due")
+def cosignature_due(now) -> int:
+    """A joint unit that has not co-signed (or returned) the lead unit's reply within the
+    working days allowed: its officers are reminded once per version of the reply."""
+    from core.workdays import add_workdays
+
+    today = _today(now)
+    # The latest day a reply may have reached the joint unit and be due today.
+    day = today
+    while add_workdays(day, settings.PROPOSALS_COSIGN_WORKDAYS) > today:
+        day -= datetime.timedelta(days=1)
+    cutoff = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+    due = _unsent(
+        ReplyCoSignature.objects.filter(
+            status=ReplyCoSignature.Status.PENDING,
+            reply__status=Reply.Status.COSIGNING,
+            reply__created_at__lt=cutoff,
+            assignment__suggestion__status__in=HANDLING,
+            **_officers_of("assignment__unit"),
+        ).exclude(assignment__status=A.WITHDRAWN),
+        user="assignment__unit__officers__id",
+        key=_text(
+            "cosignature:",
+            Cast("pk", CharField()),
+            ":due-",
+            Cast("reply__round", CharField()),
+            ":",
+            _Yyyymmdd("reply__created_at"),
+        ),
+    )
+    rows = list(
+        due.annotate(email=F("assignment__unit__officers__email"))
+        .order_by("pk", "recipient_id")
+        .values_list(
+            "assignment_id",
+            "reply__assignment__unit__name",
+            "assignment__suggestion__title",
+            "recipient_id",
+            "email",
+            "reminder_key",
+        )
+    )
+    body = _(
+        "The deputy receives the reply only when every joint unit has co-signed it, or you return it with your opinion."
+    )
+    messages = [
+        Message(
+            user_id,
+            key,
+            _("Co-signature overdue: the reply of %(unit)s to “%(title)s”") % {"unit": unit, "title": title},
+            body,
+            _unit_url(assignment_id),
+            email=bool(email),
+        )
+        for assignment_id, unit, title, user_id, email, key in rows
+    ]
     return len(notify_each(messages))
 
 
@@ -204,6 +267,7 @@ def commitment_due_dates(now) -> int:
     due = _unsent(
         Commitment.objects.filter(
             status=Commitment.Status.OPEN,
+            reply__status=Reply.Status.SENT,
             due_date__lte=today + datetime.timedelta(days=COMMITMENT_REMINDER_DAYS),
             **_officers_of("reply__assignment__unit"),
         ).exclude(reply__assignment__status=A.WITHDRAWN),

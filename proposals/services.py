@@ -43,6 +43,7 @@ from .models import (
     Rating,
     Reply,
     ReplyCategory,
+    ReplyCoSignature,
     Suggestion,
     SuggestionEvent,
     ThirdPartyEvaluation,
@@ -617,8 +618,20 @@ def contact_log_add(
 
 
 def _required_assignments(suggestion):
-    # Assisting units send their view to the lead unit; they do not reply to the deputy.
-    return suggestion.assignments.exclude(status=A.WITHDRAWN).exclude(role=Assignment.Role.ASSISTING)
+    # Assisting units send their view to the lead unit and joint units co-sign the lead unit's
+    # reply: only the lead unit and separate units reply to the deputy.
+    return suggestion.assignments.exclude(status=A.WITHDRAWN).filter(
+        role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE]
+    )
+
+
+def _joint_assignments(suggestion):
+    return suggestion.assignments.exclude(status=A.WITHDRAWN).filter(role=Assignment.Role.JOINT)
+
+
+def _unsent_reply(assignment: Assignment) -> Reply | None:
+    """The lead unit's reply still with its joint units (co-signing) or returned by one of them."""
+    return Reply.all_objects.filter(assignment=assignment).exclude(status=Reply.Status.SENT).order_by("-round").first()
 
 
 # The signed reply letter is a PDF or a scan of the stamped paper letter, never an editable file.
@@ -679,6 +692,12 @@ def reply_errors(
         errors["__all__"] = _(
             "An assisting unit sends its written view to the lead unit; it does not reply to the deputy."
         )
+    elif assignment.role == Assignment.Role.JOINT:
+        errors["__all__"] = _("A joint unit co-signs the lead unit's reply; it does not reply to the deputy itself.")
+    elif Reply.all_objects.filter(assignment=assignment, status=Reply.Status.COSIGNING).exists():
+        errors["__all__"] = _(
+            "Your reply is with the joint units for their co-signature; you can revise it only if one returns it."
+        )
     elif settings.PROPOSALS_REPLY_NEEDS_CONTACT and not assignment.contacts.exists():
         errors["__all__"] = _("Record your contact with the deputy (below, on the assignment page) before replying.")
     return errors
@@ -697,9 +716,11 @@ def reply_submit(
     confirmed: bool = False,
 ) -> Reply:
     """A unit replies (first time, or again after an unsatisfied rating) with the reply text and
-    the signed letter, after recording its contact with the deputy. When every unit that must
-    reply has replied, the suggestion becomes "replied" and the lead deputy is asked to rate;
-    the confirmed co-signers are told the reply arrived."""
+    the signed letter, after recording its contact with the deputy. A lead unit with joint units
+    (会办) sends its reply to them first: it reaches the deputy when every joint unit has co-signed
+    it (``reply_cosign``); a reply a joint unit returned is revised in place, so that a round stays
+    one reply to the deputy. When every unit that must reply has replied, the suggestion becomes
+    "replied" and the lead deputy is asked to rate; the confirmed co-signers are told."""
     require_unit_officer(actor, assignment)
     errors = reply_errors(
         assignment=assignment,
@@ -724,39 +745,168 @@ def reply_submit(
             and Suggestion.objects.get(pk=suggestion.pk).status not in workflow.HANDLING
         ):
             raise InvalidTransition(_("This item is not being handled."))
-        round_ = locked.replies.count() + 1
-        reply = Reply.objects.create(
-            assignment=locked,
-            round=round_,
-            category=category,
-            text=text,
-            signer=signer,
-            replied_on=replied_on,
-            created_by=actor,
-            on_time=replied_on <= locked.deadline,
+        joint = (
+            list(_joint_assignments(suggestion).select_related("unit")) if locked.role == Assignment.Role.LEAD else []
         )
+        fields = {
+            "category": category,
+            "text": text,
+            "signer": signer,
+            "replied_on": replied_on,
+            "created_by": actor,
+            "created_at": timezone.now(),
+            "on_time": replied_on <= locked.deadline,
+        }
+        returned = _unsent_reply(locked)
+        if returned is not None and returned.status == Reply.Status.COSIGNING:
+            raise InvalidTransition(_("Your reply is with the joint units for their co-signature."))
+        if returned is not None:
+            # The revision of a reply a joint unit returned: the same round, its text, commitments and letter replaced.
+            reply = returned
+            for name, value in fields.items():
+                setattr(reply, name, value)
+            reply.save(update_fields=list(fields))
+            workflow.REPLY.run(reply, "resubmit", actor=actor, role=UNIT)
+            reply.commitments.all().delete()
+            old_letters = list(reply.attachments.all())
+            for old in old_letters:
+                name = old.file.name
+                old.delete()
+                transaction.on_commit(lambda name=name, storage=old.file.storage: storage.delete(name))
+        else:
+            last = (
+                Reply.all_objects.filter(assignment=locked).order_by("-round").values_list("round", flat=True).first()
+            )
+            reply = Reply.objects.create(
+                assignment=locked,
+                round=(last or 0) + 1,
+                status=Reply.Status.COSIGNING if joint else Reply.Status.SENT,
+                **fields,
+            )
         for content, due in commitments:
             Commitment.objects.create(reply=reply, content=clean_text(content), due_date=due)
         # In the same transaction: a file refused on storing leaves no reply behind.
         attachment_add(actor=actor, suggestion=suggestion, upload=letter, reply=reply, allowed=LETTER_TYPES)
-        workflow.ASSIGNMENT.run(
-            locked, "reply", actor=actor, role=UNIT, updates={"first_replied_on": locked.first_replied_on or replied_on}
-        )
-        _event(suggestion, "unit_replied", actor=actor, note=f"{locked.unit}: {category.code}")
-        pending = _required_assignments(suggestion).exclude(status__in=[A.REPLIED, A.DONE]).exists()
-        if not pending:
-            _transition(suggestion, "reply", actor=actor, role=SYSTEM)
-            if suggestion.lead_deputy.user_id:
-                notify(
-                    suggestion.lead_deputy.user,
-                    key=f"suggestion:{suggestion.pk}:replied:{round_}",
-                    title=_("Reply received: %(title)s") % {"title": suggestion.title},
-                    body=_("Please rate the reply in the portal."),
-                    url=f"/portal/suggestions/{suggestion.pk}/",
-                )
-        _tell_cosigners(suggestion, reply, locked)
-        _reindex(suggestion)
+        if joint:
+            _start_cosigning(reply, locked, joint, actor=actor)
+        else:
+            _send_reply(reply, locked, actor=actor)
     return reply
+
+
+def _start_cosigning(reply: Reply, lead: Assignment, joint: list[Assignment], *, actor) -> None:
+    """Each joint unit is asked to co-sign the lead unit's reply (会签); its officers are told."""
+    suggestion = lead.suggestion
+    for assignment in joint:
+        earlier = ReplyCoSignature.objects.filter(reply=reply, assignment=assignment).first()
+        if earlier is None:
+            ReplyCoSignature.objects.create(reply=reply, assignment=assignment)
+        elif earlier.status != ReplyCoSignature.Status.PENDING:
+            # The revised version of a returned reply: every joint unit signs it afresh.
+            workflow.COSIGNATURE.run(
+                earlier, "reopen", actor=actor, role=UNIT, updates={"opinion": "", "signed_by": None, "signed_at": None}
+            )
+        for officer in assignment.unit.officers.filter(is_active=True):
+            notify(
+                officer,
+                key=f"reply:{reply.pk}:cosign:{assignment.pk}:{reply.created_at.timestamp():.0f}",
+                title=_("Co-sign the reply of %(unit)s: %(title)s")
+                % {"unit": lead.unit.name, "title": suggestion.title},
+                body=_("The lead unit's reply reaches the deputy when every joint unit has co-signed it."),
+                url=f"/unit/assignments/{assignment.pk}/",
+            )
+    _event(suggestion, "reply_cosigning", actor=actor, note=f"{lead.unit}: {reply.category.code}")
+
+
+def _send_reply(reply: Reply, lead: Assignment, *, actor) -> None:
+    """The reply reaches the deputy: the unit's assignment is replied, and once every unit that
+    must reply has replied, the suggestion is "replied" and the lead deputy asked to rate."""
+    suggestion = lead.suggestion
+    workflow.ASSIGNMENT.run(
+        lead, "reply", actor=actor, role=UNIT, updates={"first_replied_on": lead.first_replied_on or reply.replied_on}
+    )
+    _event(suggestion, "unit_replied", actor=actor, note=f"{lead.unit}: {reply.category.code}")
+    pending = _required_assignments(suggestion).exclude(status__in=[A.REPLIED, A.DONE]).exists()
+    if not pending:
+        _transition(suggestion, "reply", actor=actor, role=SYSTEM)
+        if suggestion.lead_deputy.user_id:
+            notify(
+                suggestion.lead_deputy.user,
+                key=f"suggestion:{suggestion.pk}:replied:{reply.round}",
+                title=_("Reply received: %(title)s") % {"title": suggestion.title},
+                body=_("Please rate the reply in the portal."),
+                url=f"/portal/suggestions/{suggestion.pk}/",
+            )
+    _tell_cosigners(suggestion, reply, lead)
+    _reindex(suggestion)
+
+
+def _lock_cosignature(actor, cosignature: ReplyCoSignature) -> tuple[ReplyCoSignature, Reply]:
+    require_unit_officer(actor, cosignature.assignment)
+    reply = Reply.all_objects.select_for_update().select_related("assignment", "category").get(pk=cosignature.reply_id)
+    locked = ReplyCoSignature.objects.select_for_update().select_related("assignment__unit").get(pk=cosignature.pk)
+    if reply.status != Reply.Status.COSIGNING or locked.status != ReplyCoSignature.Status.PENDING:
+        raise InvalidTransition(_("This reply is not waiting for your unit's co-signature."))
+    if locked.assignment.status == A.WITHDRAWN:
+        raise InvalidTransition(_("Your unit's assignment was withdrawn."))
+    return locked, reply
+
+
+def reply_cosign(*, actor, cosignature: ReplyCoSignature) -> ReplyCoSignature:
+    """A joint unit co-signs the lead unit's reply; the last co-signature sends it to the deputy."""
+    with transaction.atomic():
+        locked, reply = _lock_cosignature(actor, cosignature)
+        workflow.COSIGNATURE.run(
+            locked, "sign", actor=actor, role=UNIT, updates={"signed_by": actor, "signed_at": timezone.now()}
+        )
+        joint = locked.assignment
+        if joint.status == A.ASSIGNED:
+            workflow.ASSIGNMENT.run(joint, "cosign", actor=actor, role=UNIT)
+        suggestion = reply.assignment.suggestion
+        _event(suggestion, "reply_cosigned", actor=actor, note=str(joint.unit))
+        waiting = (
+            ReplyCoSignature.objects.filter(reply=reply, status=ReplyCoSignature.Status.PENDING)
+            .exclude(assignment__status=A.WITHDRAWN)
+            .exists()
+        )
+        if not waiting:
+            workflow.REPLY.run(reply, "send", actor=actor, role=UNIT)
+            lead = (
+                Assignment.objects.select_for_update().select_related("unit", "suggestion").get(pk=reply.assignment_id)
+            )
+            _send_reply(reply, lead, actor=actor)
+    return locked
+
+
+def reply_return(*, actor, cosignature: ReplyCoSignature, opinion: str) -> ReplyCoSignature:
+    """A joint unit returns the lead unit's reply with its opinion: the lead unit revises it and
+    sends it to every joint unit again; the deputy sees nothing of it."""
+    opinion = clean_text(opinion or "")
+    if not opinion:
+        raise ValidationError({"opinion": _("Say what the lead unit should change in its reply.")})
+    with transaction.atomic():
+        locked, reply = _lock_cosignature(actor, cosignature)
+        workflow.COSIGNATURE.run(
+            locked,
+            "return",
+            actor=actor,
+            role=UNIT,
+            updates={"opinion": opinion, "signed_by": actor, "signed_at": timezone.now()},
+        )
+        workflow.REPLY.run(reply, "return", actor=actor, role=UNIT)
+        lead = reply.assignment
+        suggestion = lead.suggestion
+        _event(suggestion, "reply_returned", actor=actor, note=f"{locked.assignment.unit}: {opinion}")
+        for officer in lead.unit.officers.filter(is_active=True):
+            notify(
+                officer,
+                key=f"reply:{reply.pk}:returned:{locked.pk}:{locked.signed_at.timestamp():.0f}",
+                title=_("%(unit)s returned your reply: %(title)s")
+                % {"unit": locked.assignment.unit.name, "title": suggestion.title},
+                body=opinion,
+                url=f"/unit/assignments/{lead.pk}/reply/",
+            )
+    return locked
 
 
 def _tell_cosigners(suggestion: Suggestion, reply: Reply, assignment: Assignment) -> None:
@@ -790,7 +940,7 @@ def reply_rate(*, actor, reply: Reply, value: str, comment: str = "") -> Rating:
         raise ValidationError({"comment": _("Say what is unsatisfactory, so the unit can handle it again.")})
     with transaction.atomic():
         locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
-        if locked.status != A.REPLIED:
+        if locked.status != A.REPLIED or reply.status != Reply.Status.SENT:
             raise InvalidTransition(_("This unit's reply is not waiting for a rating."))
         latest = locked.replies.order_by("-round").first()
         if latest is None or latest.pk != reply.pk:

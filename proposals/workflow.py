@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import InvalidTransition
 from core.workflow import DEPUTY, STAFF, SYSTEM, UNIT, Transition, Workflow, t
 
-from .models import Assignment, Commitment, CoSigner, Extension, Suggestion, SuggestionEvent
+from .models import Assignment, Commitment, CoSigner, Extension, Reply, ReplyCoSignature, Suggestion, SuggestionEvent
 
 S = Suggestion.Status
 A = Assignment.Status
@@ -78,6 +78,9 @@ ACTION_LABELS = {
     "attachment_public": _("Attachment cleared for publication"),
     "attachment_private": _("Attachment withdrawn from publication"),
     "assisting_view": _("Assisting unit sent its view to the lead unit"),
+    "reply_cosigning": _("Lead unit's reply sent to the joint units for co-signature"),
+    "reply_cosigned": _("Joint unit co-signed the reply"),
+    "reply_returned": _("Joint unit returned the reply with an opinion"),
     "extension_requested": _("Extension requested"),
     "extension_granted": _("Extension granted"),
     "extension_refused": _("Extension refused"),
@@ -124,6 +127,8 @@ ASSIGNMENT = Workflow(
         "done": t({A.REPLIED}, A.DONE, DEPUTY),
         # An assisting unit's part ends when its written view reaches the lead unit.
         "send_view": t({A.ASSIGNED}, A.DONE, UNIT),
+        # A joint unit's part ends when it co-signs the lead unit's reply (later rounds it co-signs as done).
+        "cosign": t({A.ASSIGNED}, A.DONE, UNIT),
     },
     labels={
         "request_reassign": _("Re-assignment requested"),
@@ -133,6 +138,7 @@ ASSIGNMENT = Workflow(
         "rehandle": _("Sent back for handling again"),
         "done": _("Reply rated"),
         "send_view": _("Assisting unit sent its view to the lead unit"),
+        "cosign": _("Joint unit co-signed the lead unit's reply"),
     },
     state_labels=dict(A.choices),
 )
@@ -148,6 +154,36 @@ COSIGNER = Workflow(
     },
     labels={"confirm": _("Co-signer confirmed"), "decline": _("Co-signer declined")},
     state_labels=dict(C.choices),
+)
+
+RS = Reply.Status
+# A lead unit's reply with joint units: with them for co-signature, then sent to the deputy by
+# the last co-signature, or returned by one of them and sent to all again once revised.
+REPLY = Workflow(
+    model=Reply,
+    transitions={
+        "send": t({RS.COSIGNING}, RS.SENT, UNIT),
+        "return": t({RS.COSIGNING}, RS.RETURNED, UNIT),
+        "resubmit": t({RS.RETURNED}, RS.COSIGNING, UNIT),
+    },
+    labels={
+        "send": _("Sent to the deputy"),
+        "return": _("Returned by a joint unit for revision"),
+        "resubmit": _("Revised and sent to the joint units again"),
+    },
+    state_labels=dict(RS.choices),
+)
+
+RC = ReplyCoSignature.Status
+COSIGNATURE = Workflow(
+    model=ReplyCoSignature,
+    transitions={
+        "sign": t({RC.PENDING}, RC.SIGNED, UNIT),
+        "return": t({RC.PENDING}, RC.RETURNED, UNIT),
+        "reopen": t({RC.SIGNED, RC.RETURNED}, RC.PENDING, UNIT),
+    },
+    labels={"sign": _("Co-signed"), "return": _("Returned with an opinion"), "reopen": _("Asked again")},
+    state_labels=dict(RC.choices),
 )
 
 COMMITMENT = Workflow(

@@ -65,6 +65,9 @@ ACKNOWLEDGED: dict[tuple[str, str], dict[str, str]] = {
     ("accounts", "0008_unit_head"): {
         "NOT_NULL": "the head's name and title columns are added with a default ('') for every row"
     },
+    ("accounts", "0009_display_mode"): {
+        "NOT_NULL": "the display mode column is added with a default ('standard') for every row"
+    },
     ("liaison", "0004_duty_cancel"): {
         "NOT_NULL": "the reason column is added with a default ('') for every row",
         "ADD_UNIQUE": "the one-duty-per-slot rule is replaced by the same rule over duties not cancelled: "

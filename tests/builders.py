@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.services import user_sync_roles
 from proposals import services
-from proposals.models import Assignment, Field, Rating, ReplyCategory, Suggestion, TopicGuide
+from proposals.models import Assignment, Field, Rating, Reply, ReplyCategory, ReplyCoSignature, Suggestion, TopicGuide
 
 from . import factories
 
@@ -194,11 +194,25 @@ def assigned(user, staff, officers, *, roles=None, **kwargs):
 
 
 def reply(
-    officer, suggestion, *, code="A", text="已完成整改，新增泊位二百个。", replied_on=None, due=None, commitments=None
+    officer,
+    suggestion,
+    *,
+    code="A",
+    text="已完成整改，新增泊位二百个。",
+    replied_on=None,
+    due=None,
+    commitments=None,
+    cosign=True,
 ):
     """The officer's unit replies to ``suggestion``. A category that promises action gets one
-    commitment due ``due`` (90 days after the reply by default) unless ``commitments`` are given."""
-    assignment = Assignment.objects.select_related("suggestion", "unit").get(suggestion=suggestion, unit=officer.unit)
+    commitment due ``due`` (90 days after the reply by default) unless ``commitments`` are given.
+    A lead unit's reply is co-signed at once by every joint unit (``cosign=False`` leaves it with
+    them); a joint unit does not reply (its co-signature is the lead's reply): None."""
+    assignment = Assignment.objects.select_related("suggestion", "unit").get(
+        suggestion=suggestion, unit=officer.unit, status__in=["assigned", "rehandling", "replied", "done"]
+    )
+    if assignment.role == Assignment.Role.JOINT:
+        return None
     replied_on = replied_on or timezone.localdate()
     cats = categories()
     if commitments is None:
@@ -212,7 +226,7 @@ def reply(
     from django.test import override_settings
 
     with override_settings(PROPOSALS_REPLY_MIN_CHARS=0, PROPOSALS_REPLY_NEEDS_CONTACT=False):
-        return services.reply_submit(
+        new_reply = services.reply_submit(
             actor=officer,
             assignment=assignment,
             category=cats[code],
@@ -223,6 +237,12 @@ def reply(
             letter=pdf(),
             confirmed=True,
         )
+    if cosign and new_reply.status == Reply.Status.COSIGNING:
+        for cosignature in ReplyCoSignature.objects.filter(reply=new_reply).select_related("assignment"):
+            joint_officer = cosignature.assignment.unit.officers.filter(is_active=True).order_by("pk").first()
+            services.reply_cosign(actor=joint_officer, cosignature=cosignature)
+        new_reply.refresh_from_db()
+    return new_reply
 
 
 def replied(user, staff, officer, *, code="B", text="已列入明年计划。", **kwargs):
@@ -247,7 +267,8 @@ def handled(user, staff, officers, *, codes=None, publish=True, rating=Rating.Va
         text = (texts or {}).get(index, "已完成整改，新增泊位二百个。")
         replies.append(reply(officer, suggestion, code=codes[index], text=text))
     for r in replies:
-        rate(user, r, rating)
+        if r is not None:
+            rate(user, r, rating)
     services.suggestion_close(actor=staff, suggestion=Suggestion.objects.get(pk=suggestion.pk), publish=publish)
     return Suggestion.objects.get(pk=suggestion.pk)
 

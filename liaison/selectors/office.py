@@ -11,6 +11,7 @@ from accounts.scoping import scoped
 from deputies.models import Deputy
 
 from ..models import Duty, Opinion, OpinionEvent, Station
+from . import overdue_q
 
 
 def require_staff(actor) -> None:
@@ -18,13 +19,16 @@ def require_staff(actor) -> None:
         raise PermissionDenied
 
 
-def opinions_for_office(*, actor, status: str = "", station_id: int | None = None):
+def opinions_for_office(*, actor, status: str = "", station_id: int | None = None, overdue: bool = False):
+    """The office's opinions; ``overdue``: assigned and unanswered past the working days allowed."""
     require_staff(actor)
     rows = scoped(Opinion.objects.all(), actor, "station__congress_id").select_related("station", "assignee")
     if status:
         rows = rows.filter(status=status)
     if station_id:
         rows = rows.filter(station_id=station_id)
+    if overdue:
+        rows = rows.filter(overdue_q(timezone.localdate()))
     return rows.order_by("-created_at", "-pk")
 
 

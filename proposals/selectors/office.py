@@ -515,7 +515,7 @@ def commitment_rows(*, suggestions):
     """The commitment ledger: each promise with its unit, due date, status and the latest progress."""
     last = CommitmentProgress.objects.filter(commitment=OuterRef("pk")).order_by("-reported_on", "-pk")
     return (
-        Commitment.objects.filter(reply__assignment__suggestion__in=suggestions)
+        Commitment.objects.filter(reply__assignment__suggestion__in=suggestions, reply__status=Reply.Status.SENT)
         .select_related("reply", "reply__assignment", "reply__assignment__unit", "reply__assignment__suggestion")
         .annotate(
             last_progress_on=Subquery(last.values("reported_on")[:1]),

@@ -186,6 +186,9 @@ def is_involved(*, actor, suggestion: Suggestion) -> bool:
 def attachment_get_for_actor(*, actor, suggestion_pk: int, pk: int) -> Attachment | None:
     suggestion = suggestion_get_for_actor(actor=actor, pk=suggestion_pk)
     files = Attachment.objects.filter(suggestion=suggestion, pk=pk)
+    if not actor.unit_id:
+        # A unit's reply letter reaches the deputy with the reply, once its joint units co-signed it.
+        files = files.filter(Q(reply__isnull=True) | Q(reply__status=Reply.Status.SENT))
     if not is_involved(actor=actor, suggestion=suggestion):
         files = files.filter(public=True)
     return files.first()

@@ -476,7 +476,9 @@ def public_attachment(*, suggestion_pk: int, attachment_pk: int) -> Attachment |
             suggestion__published=True,
             suggestion__status__in=PUBLIC_STATUSES,
         )
-        .filter(Q(reply__isnull=True) | ~Q(reply__assignment__status=A.WITHDRAWN))
+        .filter(
+            Q(reply__isnull=True) | (Q(reply__status=Reply.Status.SENT) & ~Q(reply__assignment__status=A.WITHDRAWN))
+        )
         .first()
     )
 

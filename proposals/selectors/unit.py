@@ -23,6 +23,7 @@ from ..models import (
     Extension,
     Rating,
     Reply,
+    ReplyCoSignature,
     Suggestion,
     UrgingNotice,
 )
@@ -154,14 +155,15 @@ def assignment_detail_for_unit(*, assignment: Assignment) -> dict:
         )
         .order_by("round")
     )
+    others = list(
+        Assignment.objects.filter(suggestion=suggestion)
+        .exclude(pk=assignment.pk)
+        .exclude(status=A.WITHDRAWN)
+        .select_related("unit")
+        .order_by("pk")
+    )
     return {
-        "other_assignments": list(
-            Assignment.objects.filter(suggestion=suggestion)
-            .exclude(pk=assignment.pk)
-            .exclude(status=A.WITHDRAWN)
-            .select_related("unit")
-            .order_by("pk")
-        ),
+        "other_assignments": others,
         "cosigners": list(
             CoSigner.objects.filter(suggestion=suggestion, status=CoSigner.Status.CONFIRMED)
             .select_related("deputy")
@@ -192,9 +194,77 @@ def assignment_detail_for_unit(*, assignment: Assignment) -> dict:
         "own_view": AssistingView.objects.filter(assignment=assignment).first()
         if assignment.role == Assignment.Role.ASSISTING
         else None,
+        # The lead unit follows its reply's co-signature by the joint units; a joint unit reads
+        # and co-signs (or returns) the lead unit's reply. Each read only where it applies.
+        "reply_cosignatures": _lead_cosignatures(assignment, others)
+        if assignment.role == Assignment.Role.LEAD and any(o.role == Assignment.Role.JOINT for o in others)
+        else [],
+        "cosign_requests": _cosign_requests(assignment) if assignment.role == Assignment.Role.JOINT else [],
         "extensions": list(Extension.objects.filter(assignment=assignment).order_by("requested_at", "pk")),
         "urging_notices": list(UrgingNotice.objects.filter(assignment=assignment).order_by("sent_at", "pk")),
     }
+
+
+def _lead_cosignatures(assignment: Assignment, others) -> list[ReplyCoSignature]:
+    """The co-signatures of the lead unit's reply not yet sent (with the joint units, or returned)."""
+    return list(
+        ReplyCoSignature.objects.filter(reply__assignment=assignment)
+        .exclude(reply__status=Reply.Status.SENT)
+        .exclude(assignment__status=A.WITHDRAWN)
+        .select_related("assignment__unit", "reply")
+        .order_by("pk")
+    )
+
+
+def _cosign_requests(assignment: Assignment) -> list[ReplyCoSignature]:
+    """The lead unit's replies this joint unit is asked to co-sign, and those it co-signed or
+    returned, newest first, each with the reply's category, letters and commitments."""
+    return list(
+        ReplyCoSignature.objects.filter(assignment=assignment)
+        .select_related("reply", "reply__category", "reply__assignment__unit", "signed_by")
+        .prefetch_related(
+            Prefetch("reply__attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+            Prefetch("reply__commitments", queryset=Commitment.objects.order_by("due_date", "pk")),
+        )
+        .order_by("-reply__round", "-pk")
+    )
+
+
+def cosignature_get_for_unit(*, actor, pk: int) -> ReplyCoSignature:
+    """A co-signature asked of the officer's unit, or 404."""
+    require_unit_officer(actor)
+    cosignature = (
+        ReplyCoSignature.objects.filter(pk=pk, assignment__unit_id=actor.unit_id)
+        .select_related("assignment", "assignment__unit", "assignment__suggestion")
+        .first()
+    )
+    if cosignature is None:
+        raise Http404
+    return cosignature
+
+
+def reply_with_joint_units(*, assignment: Assignment) -> bool:
+    """Whether the lead unit's reply is with its joint units for their co-signature."""
+    if assignment.role != Assignment.Role.LEAD:
+        return False
+    return Reply.all_objects.filter(assignment=assignment, status=Reply.Status.COSIGNING).exists()
+
+
+def returned_reply_for_unit(*, assignment: Assignment):
+    """The lead unit's reply a joint unit returned, with the opinions, to revise; or None."""
+    reply = (
+        Reply.all_objects.filter(assignment=assignment, status=Reply.Status.RETURNED)
+        .select_related("category")
+        .order_by("-round")
+        .first()
+    )
+    if reply is not None:
+        reply.returned_by = list(
+            ReplyCoSignature.objects.filter(reply=reply, status=ReplyCoSignature.Status.RETURNED)
+            .select_related("assignment__unit")
+            .order_by("pk")
+        )
+    return reply
 
 
 def attachment_get_for_unit(*, actor, pk: int) -> Attachment:
@@ -202,7 +272,13 @@ def attachment_get_for_unit(*, actor, pk: int) -> Attachment:
     require_unit_officer(actor)
     attachment = (
         Attachment.objects.filter(pk=pk, suggestion__assignments__unit_id=actor.unit_id)
-        .filter(Q(reply__isnull=True) | Q(reply__assignment__unit_id=actor.unit_id))
+        # The unit's own reply letters, and the letters of a reply it is asked to co-sign.
+        .filter(
+            Q(reply__isnull=True)
+            | Q(reply__assignment__unit_id=actor.unit_id)
+            | Q(reply__cosignatures__assignment__unit_id=actor.unit_id)
+        )
+        .distinct()
         .select_related("suggestion")
         .first()
     )
@@ -214,7 +290,7 @@ def attachment_get_for_unit(*, actor, pk: int) -> Attachment:
 def commitment_get_for_unit(*, actor, pk: int) -> Commitment:
     require_unit_officer(actor)
     commitment = (
-        Commitment.objects.filter(pk=pk, reply__assignment__unit_id=actor.unit_id)
+        Commitment.objects.filter(pk=pk, reply__assignment__unit_id=actor.unit_id, reply__status=Reply.Status.SENT)
         .select_related(
             "reply", "reply__assignment", "reply__assignment__suggestion", "reply__assignment__suggestion__lead_deputy"
         )

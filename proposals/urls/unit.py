@@ -15,6 +15,8 @@ urlpatterns = [
     path("assignments/<int:pk>/view/", views.assisting_view, name="assisting_view"),
     path("assignments/<int:pk>/extension/", views.extension_request, name="extension"),
     path("replies/<int:pk>/letter/", views.reply_letter, name="reply_letter"),
+    path("cosignatures/<int:pk>/sign/", views.cosign, name="cosign"),
+    path("cosignatures/<int:pk>/return/", views.cosign_return, name="cosign_return"),
     path("commitments/<int:pk>/progress/", views.commitment_progress, name="commitment_progress"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

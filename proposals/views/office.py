@@ -267,12 +267,13 @@ def _render_detail(request, suggestion: Suggestion, *, status: int = 200, **form
         if suggestion.is_broad
         else settings.PROPOSALS_REPLY_MONTHS,
         "reassign_workdays": settings.PROPOSALS_REASSIGN_WORKDAYS,
-        "accept_form": forms.get("accept_form") or AcceptForm(),
-        "publish_form": forms.get("publish_form") or PublishForm(),
-        "return_form": forms.get("return_form") or ReturnForm(),
-        "merge_form": forms.get("merge_form") or MergeForm(),
-        "convert_form": forms.get("convert_form") or ConvertForm(),
-        "submit_form": forms.get("submit_form") or NoteForm(),
+        # Each form its own ids (several have a "note"): a label must name its own field.
+        "accept_form": forms.get("accept_form") or AcceptForm(auto_id=_auto_id("accept_form")),
+        "publish_form": forms.get("publish_form") or PublishForm(auto_id=_auto_id("publish_form")),
+        "return_form": forms.get("return_form") or ReturnForm(auto_id=_auto_id("return_form")),
+        "merge_form": forms.get("merge_form") or MergeForm(auto_id=_auto_id("merge_form")),
+        "convert_form": forms.get("convert_form") or ConvertForm(auto_id=_auto_id("convert_form")),
+        "submit_form": forms.get("submit_form") or NoteForm(auto_id=_auto_id("submit_form")),
         "merge_q": merge_q,
         "merge_candidates": list(selectors.merge_candidates(actor=actor, suggestion=suggestion, q=merge_q))
         if merge_q and can["merge"]
@@ -302,10 +303,15 @@ def detail(request, pk: int):
     return _render_detail(request, suggestion)
 
 
+def _auto_id(form_key: str) -> str:
+    """``accept_form`` -> ids ``id_accept-note``: unique on the item page, which shows several forms."""
+    return f"id_{form_key.removesuffix('_form')}-%s"
+
+
 def _action(request, pk: int, form_class, form_key: str, run, success: str, *, anchor: str = "", **form_kwargs):
     """Parse ``form_class``, run the service; on a refusal show the item page with the form as typed."""
     suggestion = selectors.suggestion_get_for_office(actor=request.user, pk=pk)
-    form = form_class(request.POST, **form_kwargs)
+    form = form_class(request.POST, auto_id=_auto_id(form_key), **form_kwargs)
     result = run_action(form, lambda data: run(suggestion, data), leftovers_on_form=True)
     if result.ok:
         messages.success(request, success if not callable(success) else success(suggestion, result.value))

@@ -27,6 +27,8 @@ from ..forms_unit import (
     CommitmentFormSet,
     CommitmentProgressForm,
     ContactForm,
+    CoSignForm,
+    CoSignReturnForm,
     ExtensionRequestForm,
     ReassignRequestForm,
     ReplyForm,
@@ -102,9 +104,10 @@ def home(request):
 
 
 def _can_reply(assignment: Assignment) -> bool:
-    # Assisting units send their view to the lead unit; they never reply to the deputy.
+    # Assisting units send their view to the lead unit and joint units co-sign the lead unit's
+    # reply: neither replies to the deputy.
     return (
-        assignment.role != R.ASSISTING
+        assignment.role not in (R.ASSISTING, R.JOINT)
         and workflow.ASSIGNMENT.can("reply", status=assignment.status, roles=UNIT)
         and assignment.suggestion.status in workflow.HANDLING
     )
@@ -141,7 +144,8 @@ def _render_detail(request, assignment: Assignment, *, status: int = 200, **form
         "window_open": window_open,
         # Working days, counted with public holidays and make-up days (调休).
         "window_workdays_left": workdays_between(today, assignment.reassign_window_ends) if window_open else None,
-        "can_reply": _can_reply(assignment),
+        "can_reply": _can_reply(assignment)
+        and not any(c.reply.status == c.reply.Status.COSIGNING for c in detail["reply_cosignatures"]),
         "is_assisting": assignment.role == R.ASSISTING,
         "can_send_view": assignment.role == R.ASSISTING
         and workflow.ASSIGNMENT.can("send_view", status=assignment.status, roles=UNIT)
@@ -158,6 +162,10 @@ def _render_detail(request, assignment: Assignment, *, status: int = 200, **form
         ),
         "rehandling": assignment.status == A.REHANDLING,
         "latest_unsatisfied": latest_unsatisfied if assignment.status == A.REHANDLING else None,
+        "is_joint": assignment.role == R.JOINT,
+        "cosign_form": forms.get("cosign_form") or CoSignForm(),
+        "return_form": forms.get("return_form") or CoSignReturnForm(),
+        "cosign_refusal": forms.get("cosign_refusal", ""),
         "reassign_form": forms.get("reassign_form") or ReassignRequestForm(),
         "contact_form": forms.get("contact_form") or ContactForm(),
         **detail,
@@ -238,9 +246,14 @@ def reply(request, pk: int):
     """The written reply (and, after an unsatisfied rating, the reply of the next round)."""
     assignment = selectors.assignment_get_for_unit(actor=request.user, pk=pk)
     suggestion = assignment.suggestion
-    can_reply = _can_reply(assignment)
+    returned = selectors.returned_reply_for_unit(assignment=assignment) if assignment.role == R.LEAD else None
+    with_joint_units = returned is None and selectors.reply_with_joint_units(assignment=assignment)
+    can_reply = _can_reply(assignment) and not with_joint_units
+    initial = {"category": returned.category_id, "text": returned.text, "signer": returned.signer} if returned else None
     form = ReplyForm(
-        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial=initial,
     )
     formset = _commitment_formset(request)
     commitment_errors: list[str] = []
@@ -268,7 +281,15 @@ def reply(request, pk: int):
                 # Errors about the commitments have no field of their own: shown above the rows.
                 result = run_action(form, send, field_map={"file": "letter", "commitments": "_c"})
                 if result.ok:
-                    messages.success(request, _("The reply was sent. The deputy is asked to rate it."))
+                    if result.value.status == result.value.Status.COSIGNING:
+                        messages.success(
+                            request,
+                            _(
+                                "The reply was sent to the joint units to co-sign; the deputy receives it when all have."
+                            ),
+                        )
+                    else:
+                        messages.success(request, _("The reply was sent. The deputy is asked to rate it."))
                     return redirect("proposals_unit:assignment", pk=assignment.pk)
                 commitment_errors, status = result.errors, result.status
             else:
@@ -288,7 +309,10 @@ def reply(request, pk: int):
             "formset": formset,
             "commitment_errors": commitment_errors,
             "can_reply": can_reply,
-            "round": len(detail["replies"]) + 1,
+            "round": returned.round if returned else len(detail["replies"]) + 1,
+            "returned": returned,
+            "with_joint_units": with_joint_units,
+            "is_joint": assignment.role == R.JOINT,
             "previous_replies": detail["replies"],
             "unsatisfied": unsatisfied[-1] if unsatisfied and assignment.status == A.REHANDLING else None,
         },
@@ -336,6 +360,42 @@ def assisting_view(request, pk: int):
         messages.success(request, _("Your view was sent to the lead unit."))
         return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + "#assisting-view")
     return _render_detail(request, assignment, view_form=form, status=result.status)
+
+
+@login_required
+@require_POST
+def cosign(request, pk: int):
+    """A joint unit co-signs the lead unit's reply; the last co-signature sends it to the deputy."""
+    cosignature = selectors.cosignature_get_for_unit(actor=request.user, pk=pk)
+    assignment = selectors.assignment_get_for_unit(actor=request.user, pk=cosignature.assignment_id)
+    form = CoSignForm(request.POST)
+    result = run_action(
+        form,
+        lambda data: services.reply_cosign(actor=request.user, cosignature=cosignature),
+        leftovers_on_form=True,
+    )
+    if result.ok:
+        messages.success(request, _("Your unit co-signed the lead unit's reply."))
+        return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + "#cosign")
+    return _render_detail(request, assignment, cosign_form=form, status=result.status)
+
+
+@login_required
+@require_POST
+def cosign_return(request, pk: int):
+    """A joint unit returns the lead unit's reply with its opinion."""
+    cosignature = selectors.cosignature_get_for_unit(actor=request.user, pk=pk)
+    assignment = selectors.assignment_get_for_unit(actor=request.user, pk=cosignature.assignment_id)
+    form = CoSignReturnForm(request.POST)
+    result = run_action(
+        form,
+        lambda data: services.reply_return(actor=request.user, cosignature=cosignature, opinion=data["opinion"]),
+        leftovers_on_form=True,
+    )
+    if result.ok:
+        messages.success(request, _("The reply was returned to the lead unit with your opinion."))
+        return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + "#cosign")
+    return _render_detail(request, assignment, return_form=form, status=result.status)
 
 
 @login_required

@@ -68,7 +68,9 @@ def test_director_opens_the_dashboard_and_follows_a_figure(
     expect(main.get_by_role("heading", level=1)).to_have_text("主任驾驶舱")
     # Every chart is drawn, an image described by the table that holds its figures.
     charts = main.locator("svg.chart[role=img]")
-    expect(charts).to_have_count(5)
+    # By state, by unit, per session, on time, satisfaction, the two coverage rings (no reply
+    # yet: no A/B/C bars nor satisfaction line; no livelihood project behind schedule).
+    expect(charts).to_have_count(7)
     for i in range(charts.count()):
         chart = charts.nth(i)
         expect(chart).to_be_visible()

@@ -45,6 +45,7 @@ EXPECTED = {
     "staff": [
         *SIGNED_IN,
         "overview:dashboard",
+        "reports:index",
         "proposals_office:list",
         "liaison_office:opinions",
         "livelihood_office:cycles",

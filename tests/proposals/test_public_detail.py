@@ -71,7 +71,7 @@ def rich(deputy, staff, unit_officer, police, cosigner, city, term):
     services.suggestion_submit(actor=deputy, suggestion=suggestion)
     services.suggestion_accept(actor=staff, suggestion=suggestion)
     services.suggestion_assign(
-        actor=staff, suggestion=suggestion, units_roles=[(unit_officer.unit, "lead"), (police.unit, "joint")]
+        actor=staff, suggestion=suggestion, units_roles=[(unit_officer.unit, "separate"), (police.unit, "separate")]
     )
     joint_reply = reply(police, suggestion, code="B", text="已施划夜间限时泊位。")
     first = reply(unit_officer, suggestion, code="C", text="暂不具备条件。")

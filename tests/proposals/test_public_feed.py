@@ -24,7 +24,14 @@ def entries(response):
 @pytest.mark.django_db
 def test_feed_is_atom_with_the_replies_of_published_items_only(client, deputy, staff, unit_officer, city):
     police = make_officer(city, "示例市公安局")
-    shown = handled(deputy, staff, [unit_officer, police], title="关于公开事项的建议", codes=["A", "B"])
+    shown = handled(
+        deputy,
+        staff,
+        [unit_officer, police],
+        title="关于公开事项的建议",
+        codes=["A", "B"],
+        roles=["separate", "separate"],
+    )
     handled(deputy, staff, [unit_officer], title="关于未公开事项的建议", publish=False)
 
     response = client.get(FEED)

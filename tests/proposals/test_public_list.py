@@ -74,7 +74,7 @@ def test_a_stray_published_flag_never_shows_a_draft(client, deputy):
 
 @pytest.mark.django_db
 def test_list_shows_units_roles_and_the_latest_reply_category(client, deputy, staff, unit_officer, police):
-    handled(deputy, staff, [unit_officer, police], codes=["B", "A"])
+    handled(deputy, staff, [unit_officer, police], codes=["B", "A"], roles=["separate", "separate"])
 
     html = client.get(LIST).content.decode()
 

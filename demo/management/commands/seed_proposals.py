@@ -40,7 +40,9 @@ from proposals.models import (
     Extension,
     Field,
     Rating,
+    Reply,
     ReplyCategory,
+    ReplyCoSignature,
     Suggestion,
     TopicGuide,
     UrgingNotice,
@@ -827,7 +829,7 @@ def _schedule(item: ItemPlan, roster: Roster, *, now: datetime.datetime, rng: ra
     if target in {"rehandling", "rehandled_closed"}:
         step(rated_day, "rate", unit=0, value=Rating.Value.UNSATISFIED, comment=rng.choice(UNSATISFIED_COMMENTS))
         for i in range(1, len(item.units)):
-            if item.units[i][1] != Assignment.Role.ASSISTING:
+            if item.units[i][1] not in (Assignment.Role.ASSISTING, Assignment.Role.JOINT):
                 step(rated_day, "rate", unit=i, value=item.ratings[i], comment=rng.choice(SATISFIED_COMMENTS))
         if target == "rehandling":
             return _clamp(steps, now)
@@ -844,7 +846,7 @@ def _schedule(item: ItemPlan, roster: Roster, *, now: datetime.datetime, rng: ra
         step(second + datetime.timedelta(days=rng.randint(12, 30)), "close")
         return _clamp(steps, now)
     for i in range(len(item.units)):
-        if item.units[i][1] != Assignment.Role.ASSISTING:
+        if item.units[i][1] not in (Assignment.Role.ASSISTING, Assignment.Role.JOINT):
             step(rated_day, "rate", unit=i, value=item.ratings[i], comment=rng.choice(SATISFIED_COMMENTS))
     if any(code == "B" for code in item.categories):
         step(rated_day + datetime.timedelta(days=rng.randint(20, 60)), "progress", fulfil=rng.random() < 0.5)
@@ -1056,25 +1058,56 @@ class Runner:
                 "本单位将在职责范围内配合推进，并提供相关数据和政策依据。",
             )
             return
+        if assignment.role == Assignment.Role.JOINT:
+            # A joint unit co-signs the lead unit's reply (below, when the lead unit replies).
+            return
         code = item.categories[unit] if round == 1 else ("A" if item.categories[unit] == "C" else item.categories[unit])
         today = timezone.localdate()
         due = today + datetime.timedelta(days=120 + 30 * (item.index % 5))
         commitments = (
             [(item.topic.promise.format(p=item.place), due)] if self.roster.categories[code].creates_commitment else []
         )
-        services.reply_submit(
-            actor=self.officer(assignment.unit),
-            assignment=assignment,
-            category=self.roster.categories[code],
-            text=reply_text_for(
-                item.topic, item.place, code, deputy=item.lead.name, title=item.title, due=due if commitments else None
-            ),
-            signer=SIGNERS[(item.index + unit) % len(SIGNERS)],
-            replied_on=today,
-            commitments=commitments,
-            letter=SimpleUploadedFile(f"答复函-{item.index}.pdf", LETTER_PDF, content_type="application/pdf"),
-            confirmed=True,
-        )
+
+        def submit():
+            return services.reply_submit(
+                actor=self.officer(assignment.unit),
+                assignment=assignment,
+                category=self.roster.categories[code],
+                text=reply_text_for(
+                    item.topic,
+                    item.place,
+                    code,
+                    deputy=item.lead.name,
+                    title=item.title,
+                    due=due if commitments else None,
+                ),
+                signer=SIGNERS[(item.index + unit) % len(SIGNERS)],
+                replied_on=today,
+                commitments=commitments,
+                letter=SimpleUploadedFile(f"答复函-{item.index}.pdf", LETTER_PDF, content_type="application/pdf"),
+                confirmed=True,
+            )
+
+        reply = submit()
+        if reply.status != Reply.Status.COSIGNING:
+            return
+        cosignatures = list(ReplyCoSignature.objects.filter(reply=reply).select_related("assignment__unit"))
+        if item.target == "replied" and item.index % 2 == 0:
+            # Some replies still wait for their joint units' co-signature.
+            self.created["replies waiting for co-signature"] += 1
+            return
+        if item.index % 5 == 1:
+            # A joint unit returns the first version with its opinion; the lead unit revises it.
+            first = cosignatures[0]
+            services.reply_return(
+                actor=self.officer(first.assignment.unit),
+                cosignature=first,
+                opinion="答复中涉及本单位职责的表述不够准确，请补充资金来源和完成时限后再送会签。",
+            )
+            reply = submit()
+            self.created["replies returned and revised"] += 1
+        for cosignature in ReplyCoSignature.objects.filter(reply=reply).select_related("assignment__unit"):
+            services.reply_cosign(actor=self.officer(cosignature.assignment.unit), cosignature=cosignature)
 
     def do_rate(self, item, st, unit, value, comment=""):
         assignment = Assignment.objects.select_related("suggestion", "unit").get(pk=self.assignment(item, st, unit).pk)

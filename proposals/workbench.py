@@ -1,0 +1,308 @@
+"""The suggestions' blocks of the workbench (``/portal/``): what waits for each role.
+
+- a deputy: co-sign requests (联名) to answer, unit replies to rate;
+- an SC leader: their key-supervision items of the year;
+- a unit officer: replies due, with the yellow and red marks of the unit's list, and the
+  assisting views (协办意见) the lead units wait for;
+- staff: items to review, to assign, to publish, and requests for more time to decide.
+
+Each block is one query: the first rows of its list, each carrying the list's total (a
+window count), so a block costs the same with 5 waiting items as with 500.
+"""
+
+from django.db.models import Count, Window
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+from core.registry import WorkbenchBlock, WorkItem, workbench
+
+from .models import Assignment, Extension, KeySupervision, Suggestion
+from .scans_supervision import FINISHED
+from .selectors import office, portal
+from .selectors.unit import AWAITING, deadline_mark, warn_until
+
+A = Assignment.Status
+S = Suggestion.Status
+SHOWN = 5
+MARKS = {"soon": "yellow", "overdue": "red"}
+
+
+def _page(queryset, limit: int = SHOWN) -> tuple[list, int]:
+    """The first ``limit`` rows and how many there are in all, in one query."""
+    rows = list(queryset.annotate(wb_total=Window(Count("pk")))[:limit])
+    return rows, rows[0].wb_total if rows else 0
+
+
+def _label(suggestion: Suggestion) -> str:
+    """The item's number (the model's own label, as the lists show it) before its title."""
+    number = suggestion.number_label
+    return f"{number} {suggestion.title}" if number else suggestion.title
+
+
+# --- Deputies ----------------------------------------------------------------------------------
+
+
+@workbench.register("proposals.cosign", order=10)
+def cosign_block(user, today) -> WorkbenchBlock | None:
+    if not roles.has_role(user, roles.DEPUTY):
+        return None
+    rows, total = _page(portal.cosign_requests(actor=user))
+    return WorkbenchBlock(
+        key="proposals.cosign",
+        heading=_("Co-sign requests"),
+        items=[
+            WorkItem(
+                title=row.suggestion.title,
+                url=reverse("proposals_portal:detail", args=[row.suggestion_id]),
+                action=_("Co-sign or decline"),
+                detail=_("Asked by %(name)s") % {"name": row.suggestion.lead_deputy.name},
+            )
+            for row in rows
+        ],
+        total=total,
+        more_url=reverse("proposals_portal:list"),
+        order=10,
+    )
+
+
+@workbench.register("proposals.rate", order=30)
+def rate_block(user, today) -> WorkbenchBlock | None:
+    """Units' replies waiting for the lead deputy's rating (the service rates only these)."""
+    if not roles.has_role(user, roles.DEPUTY):
+        return None
+    qs = (
+        Assignment.objects.filter(suggestion__lead_deputy__user=user, status=A.REPLIED)
+        .select_related("suggestion", "unit")
+        .order_by("first_replied_on", "pk")
+    )
+    rows, total = _page(qs)
+    return WorkbenchBlock(
+        key="proposals.rate",
+        heading=_("Replies to rate"),
+        items=[
+            WorkItem(
+                title=_label(row.suggestion),
+                url=reverse("proposals_portal:detail", args=[row.suggestion_id]) + "#replies",
+                action=_("Rate the reply"),
+                detail=row.unit.name,
+            )
+            for row in rows
+        ],
+        total=total,
+        more_url=reverse("proposals_portal:list"),
+        order=30,
+    )
+
+
+# --- SC leaders --------------------------------------------------------------------------------
+
+
+@workbench.register("proposals.supervision", order=60)
+def supervision_block(user, today) -> WorkbenchBlock | None:
+    """The key-supervision items (重点督办) the SC leader follows this year, not yet finished."""
+    if not roles.has_role(user, roles.SC_MEMBER):
+        return None
+    qs = (
+        KeySupervision.objects.filter(sc_leader__deputy__user=user, year=today.year)
+        .exclude(suggestion__status__in=FINISHED)
+        .select_related("suggestion")
+        .order_by("suggestion__number", "pk")
+    )
+    rows, total = _page(qs)
+    page = reverse("proposals_portal:supervision")
+    return WorkbenchBlock(
+        key="proposals.supervision",
+        heading=_("My key-supervision items"),
+        items=[
+            WorkItem(
+                title=_label(row.suggestion),
+                url=f"{page}?year={row.year}#ks-{row.pk}",
+                action=_("Follow the handling"),
+                detail=row.suggestion.get_status_display(),
+            )
+            for row in rows
+        ],
+        total=total,
+        more_url=page,
+        order=60,
+    )
+
+
+# --- Unit officers -----------------------------------------------------------------------------
+
+
+def _unit_assignments(user):
+    return Assignment.objects.filter(unit_id=user.unit_id).select_related("suggestion").order_by("deadline", "pk")
+
+
+@workbench.register("proposals.unit_deadlines", order=20)
+def unit_deadlines_block(user, today) -> WorkbenchBlock | None:
+    """The unit's replies still owed, nearest deadline first, marked as the unit's list marks them."""
+    if not (user.is_active and user.unit_id):
+        return None
+    qs = _unit_assignments(user).filter(status__in=AWAITING).exclude(role=Assignment.Role.ASSISTING)
+    rows, total = _page(qs)
+    warn_from = warn_until(today)
+    return WorkbenchBlock(
+        key="proposals.unit_deadlines",
+        heading=_("Replies due"),
+        items=[
+            WorkItem(
+                title=_label(row.suggestion),
+                url=reverse("proposals_unit:assignment", args=[row.pk]),
+                action=_("Reply to the deputy") if row.received_at else _("Receive and handle"),
+                due=row.deadline,
+                mark=MARKS.get(deadline_mark(row.deadline, today, awaiting=True, warn_from=warn_from), ""),
+                detail=row.get_role_display(),
+            )
+            for row in rows
+        ],
+        total=total,
+        more_url=reverse("proposals_unit:home"),
+        order=20,
+    )
+
+
+@workbench.register("proposals.unit_views", order=21)
+def unit_views_block(user, today) -> WorkbenchBlock | None:
+    """Assisting assignments whose written view the lead unit still waits for."""
+    if not (user.is_active and user.unit_id):
+        return None
+    qs = _unit_assignments(user).filter(role=Assignment.Role.ASSISTING, status=A.ASSIGNED)
+    rows, total = _page(qs)
+    warn_from = warn_until(today)
+    return WorkbenchBlock(
+        key="proposals.unit_views",
+        heading=_("Assisting views due"),
+        items=[
+            WorkItem(
+                title=_label(row.suggestion),
+                url=reverse("proposals_unit:assignment", args=[row.pk]) + "#assisting-view",
+                action=_("Send the view to the lead unit"),
+                due=row.deadline,
+                mark=MARKS.get(deadline_mark(row.deadline, today, awaiting=True, warn_from=warn_from), ""),
+            )
+            for row in rows
+        ],
+        total=total,
+        more_url=reverse("proposals_unit:home"),
+        order=21,
+    )
+
+
+# --- Staff -------------------------------------------------------------------------------------
+
+
+def _office_block(user, *, key, heading, qs, action, anchor, more_url, order) -> WorkbenchBlock:
+    rows, total = _page(qs)
+    return WorkbenchBlock(
+        key=key,
+        heading=heading,
+        items=[
+            WorkItem(
+                title=_label(row),
+                url=reverse("proposals_office:detail", args=[row.pk]) + anchor,
+                action=action,
+                detail=row.lead_deputy.name,
+            )
+            for row in rows
+        ],
+        total=total,
+        more_url=more_url,
+        order=order,
+    )
+
+
+@workbench.register("proposals.office", order=70)
+def office_review_block(user, today) -> WorkbenchBlock | None:
+    if not roles.is_staff_member(user):
+        return None
+    qs = (
+        office.suggestions_for_office(actor=user)
+        .filter(status=S.SUBMITTED)
+        .select_related("lead_deputy")
+        .order_by("submitted_at", "pk")
+    )
+    return _office_block(
+        user,
+        key="proposals.office",
+        heading=_("Suggestions to review"),
+        qs=qs,
+        action=_("Accept or return"),
+        anchor="#review",
+        more_url=reverse("proposals_office:review"),
+        order=70,
+    )
+
+
+@workbench.register("proposals.office_assign", order=71)
+def office_assign_block(user, today) -> WorkbenchBlock | None:
+    if not roles.is_staff_member(user):
+        return None
+    qs = (
+        office.suggestions_for_office(actor=user)
+        .filter(status=S.ACCEPTED)
+        .select_related("lead_deputy")
+        .order_by("accepted_at", "pk")
+    )
+    return _office_block(
+        user,
+        key="proposals.office_assign",
+        heading=_("Suggestions to assign"),
+        qs=qs,
+        action=_("Assign to units"),
+        anchor="#assignments",
+        more_url=reverse("proposals_office:list") + f"?status={S.ACCEPTED}",
+        order=71,
+    )
+
+
+@workbench.register("proposals.office_publish", order=72)
+def office_publish_block(user, today) -> WorkbenchBlock | None:
+    """Rated or closed items whose replies are not yet public."""
+    if not roles.is_staff_member(user):
+        return None
+    qs = (
+        office.suggestions_for_office(actor=user)
+        .filter(status__in=[S.RATED, S.CLOSED], published=False)
+        .select_related("lead_deputy")
+        .order_by("updated_at", "pk")
+    )
+    return _office_block(
+        user,
+        key="proposals.office_publish",
+        heading=_("Replies to publish"),
+        qs=qs,
+        action=_("Publish"),
+        anchor="",
+        more_url=reverse("proposals_office:list") + f"?status={S.RATED}",
+        order=72,
+    )
+
+
+@workbench.register("proposals.office_extensions", order=73)
+def office_extensions_block(user, today) -> WorkbenchBlock | None:
+    if not roles.is_staff_member(user):
+        return None
+    qs = Extension.objects.filter(
+        status=Extension.Status.REQUESTED, assignment__suggestion__in=office.suggestions_for_office(actor=user)
+    ).select_related("assignment__unit", "assignment__suggestion")
+    rows, total = _page(qs.order_by("requested_at", "pk"))
+    return WorkbenchBlock(
+        key="proposals.office_extensions",
+        heading=_("Requests for more time"),
+        items=[
+            WorkItem(
+                title=_label(row.assignment.suggestion),
+                url=reverse("proposals_office:detail", args=[row.assignment.suggestion_id])
+                + f"#assignment-{row.assignment_id}",
+                action=_("Grant or refuse"),
+                detail=row.assignment.unit.name,
+            )
+            for row in rows
+        ],
+        total=total,
+        more_url=reverse("proposals_office:escalation"),
+        order=73,
+    )

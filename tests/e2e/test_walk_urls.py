@@ -1,0 +1,364 @@
+"""Every page of the URL list, in a browser, as the role that may open it: accessible and reflowing.
+
+The URLs come from the resolver (the same walk as tests/security/test_bad_input.py), so a new page
+is checked the day it is added: every pattern without arguments, and for a pattern with an id,
+one real object of the small demo-like dataset that test builds (suggestions in every state,
+activities, deputies, notifications). Each is opened as its role: a deputy for /portal/ and
+/inbox/, a unit officer for /unit/, staff for /office/, /dashboard/ and the admin's index (the
+admin's model pages have their own tests); elsewhere the first of anonymous, deputy, unit officer,
+staff that gets the page. What is not an HTML page for anyone (a download, an export, a POST-only
+action, a redirect) is left out by its answer; a parameter-less one must be named in NOT_PAGES
+with its reason, or test_every_page_without_arguments_is_walked fails.
+
+On each page, on a 320-px phone (WCAG 1.4.10 reflow, GB/T 37668-2019):
+- axe-core finds no serious or critical violation (contrast, names, labels, landmarks, lang);
+- nothing scrolls sideways: ``document.documentElement.scrollWidth <= 320``;
+- every form field has a label (or an aria-label / aria-labelledby);
+- the page's ``<html lang>`` is zh-CN (the browser asks for Chinese), and a page with the site's
+  header begins with the skip link to #main.
+
+Fast on purpose: one browser, one page per role reused for all its URLs; the plan (who opens what)
+is made with Django's test client, so the browser only loads pages that are pages.
+"""
+
+import time
+from dataclasses import dataclass
+
+import pytest
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.test import Client, RequestFactory
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from accounts.services import user_sync_roles
+from deputies.models import Deputy, StandingCommitteeMember
+from liaison.models import ContactAssignment
+from tests import factories
+from tests.e2e.conftest import BLOCKING_IMPACTS, _describe_violation
+from tests.security.test_admin_matrix import _congress_rows
+from tests.security.test_bad_input import ROUTES, _model_for, build_world, fill, real_paths
+
+PHONE = {"width": 320, "height": 720}
+
+# The role whose pages these are (by path); elsewhere: the first role that gets the page.
+PREFIX_ROLES = (
+    ("/portal/", "deputy"),
+    ("/inbox/", "deputy"),
+    ("/unit/", "unit_officer"),
+    ("/office/", "staff"),
+    ("/dashboard/", "staff"),
+    ("/admin/", "staff"),
+)
+FALLBACK_ROLES = ("anonymous", "deputy", "unit_officer", "staff")
+ADMIN_INDEX = ("admin:index", "/admin/")
+
+# Parameter-less URL names that are not pages to walk, each with its reason. Keep it short: a page
+# belongs in the walk; only what answers no HTML page to a plain GET goes here.
+NOT_PAGES = {
+    "healthz": "the load balancer's probe: plain text",
+    "portal.views.favicon": "the site's icon (SVG), for browsers that ask /favicon.ico",
+    "set_language": "POST only (the header's language switch)",
+    "accounts:display_mode": "POST only (the header's large-text / contrast switch)",
+    "account_logout": "logging out: walked last would end the role's session; its form is the header's button",
+    "account_confirm_login_code": "login by code is off: redirects to the login page",
+    "account_reset_password_from_key_done": "reached only after a reset link: redirects",
+    "account_email_verification_sent": "reached only after signing up, which is closed: redirects",
+    "account_set_password": "for accounts without a password (none here): redirects",
+    "mfa_authenticate": "the second step of a login in progress: redirects without one",
+    "mfa_download_recovery_codes": "a download (text/plain)",
+    "notifications:mark_all_read": "POST only",
+    "portal:after_login": "a redirect to the role's home",
+    "archive:my_archive_export": "a download (.xlsx)",
+    "archive:archive_list_export": "a download (.xlsx)",
+    "proposals_office:export_ledger": "a download (.xlsx)",
+    "proposals_office:export_units": "a download (.xlsx)",
+    "proposals_office:export_commitments": "a download (.xlsx)",
+    "proposals_office:award_nominate": "POST only (the form is on the awards page)",
+    "proposals_office:award_decide": "POST only (the form is on the awards page)",
+    "proposals_office:award_publish": "POST only (the form is on the awards page)",
+    "proposals:feed": "an RSS feed (XML)",
+    "overview:export": "a download (.xlsx)",
+    "liaison_portal:contact_record": "POST only (the form is on the contacts page)",
+}
+
+_PROBE = """() => {
+  const fields = [...document.querySelectorAll(
+    'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), select, textarea')];
+  const unlabelled = fields.filter((el) => {
+    if (el.closest('[hidden], [aria-hidden=true]')) return false;
+    if ((el.labels && [...el.labels].some((l) => l.textContent.trim())) || el.getAttribute('aria-label')) return false;
+    const by = el.getAttribute('aria-labelledby');
+    if (by && by.split(/\\s+/).some((id) => (document.getElementById(id) || {}).textContent)) return false;
+    return !el.title;
+  }).map((el) => el.outerHTML.slice(0, 160));
+  const skip = document.querySelector('body a[href]');
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    lang: document.documentElement.lang,
+    unlabelled: unlabelled,
+    firstLink: skip ? skip.getAttribute('href') : null,
+    hasMain: !!document.getElementById('main'),
+    hasHeader: !!document.querySelector('header.site-header'),
+  };
+}"""
+
+
+@dataclass(frozen=True)
+class Visit:
+    name: str  # the URL's name, "namespace:name"
+    path: str
+    role: str
+    parameterless: bool
+
+
+def _role_for(path: str) -> tuple[str, ...]:
+    for prefix, role in PREFIX_ROLES:
+        if path.startswith(prefix):
+            return (role,)
+    return FALLBACK_ROLES
+
+
+def _name_of(path: str) -> str | None:
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None
+
+
+def _is_page(response) -> bool:
+    return response.status_code == 200 and response.get("Content-Type", "").startswith("text/html")
+
+
+def logged_in(user) -> Client:
+    """A client logged in as ``user`` a moment ago by password, as allauth records it, so the
+    pages behind a fresh password (the two-factor settings) open without the reauthentication step."""
+    client = Client()
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    request.session, request.user = client.session, user
+    record_authentication(request, user, "password", reauthenticated=True)
+    request.session.save()
+    return client
+
+
+def plan(world) -> list[Visit]:
+    """Who opens what: every URL once, as the first role of its own that gets an HTML page."""
+    clients = {"anonymous": Client()}
+    for role in ("deputy", "unit_officer", "staff"):
+        clients[role] = logged_in(world.users[role])
+    routes = [[ADMIN_INDEX[1]]]
+    for route in ROUTES:
+        # A route with ids: its sample objects in turn, until one is a page for its role.
+        routes.append([fill(route, {})] if not route.kwargs else sample_paths(route, world))
+    visits, seen = [], set()
+    for paths in routes:
+        for path in paths:
+            name = _name_of(path)
+            if name is None or path in seen or name in NOT_PAGES:
+                continue
+            seen.add(path)
+            role = next((r for r in _role_for(path) if _is_page(clients[r].get(path))), None)
+            if role is not None:
+                visits.append(Visit(name=name, path=path, role=role, parameterless=path in parameterless_paths()))
+                break
+    return visits
+
+
+# Ids test_bad_input does not map (it tries 1 there): the model by the path segment before the id.
+MORE_MODELS = {
+    "stories": "publicity.Story",
+    "photos": None,  # a photo's file: an image, not a page
+    "cycles": "livelihood.Cycle",
+    "topics": "liaison.Topic",
+    "consultations": "liaison.Consultation",
+    "meetings": "activities.Activity",
+    "committees": "liaison.Committee",
+    "groups": "deputies.DeputyGroup",
+    "deputies": "deputies.Deputy",
+    "training": "training.DataRequest",
+    "observations": "livelihood.Observation",
+    "contacts": "liaison.ContactRecord",
+}
+
+
+def sample_paths(route, world) -> list[str]:
+    paths = real_paths(route, world)
+    kwargs = route.kwargs
+    if len(kwargs) != 1 or kwargs[0][1] != "int":
+        return paths
+    name = kwargs[0][0]
+    if name == "year":
+        return [fill(route, {"year": year}) for year in (timezone.localdate().year, 2025)]
+    before = [s for part in route.parts if not isinstance(part, tuple) for s in part.split("/") if s]
+    label = MORE_MODELS.get(before[-1]) if before else None
+    if label is None or _model_for(route, name) is not None:
+        return paths
+    model = apps.get_model(label)
+    return [fill(route, {name: pk}) for pk in model.objects.order_by("pk").values_list("pk", flat=True)[:6]]
+
+
+def parameterless_paths() -> set[str]:
+    return {fill(route, {}) for route in ROUTES if not route.kwargs} | {ADMIN_INDEX[1]}
+
+
+def parameterless_names() -> set[str]:
+    names = {_name_of(fill(route, {})) for route in ROUTES if not route.kwargs}
+    return {n for n in names if n} | {ADMIN_INDEX[0]}
+
+
+@pytest.fixture
+def world(settings, tmp_path):
+    """test_bad_input's dataset, with the deputy a deputy director of the standing committee (the
+    pages of key supervision and of contacts with deputies are theirs) and the staff member's
+    recovery codes (their pages show them)."""
+    settings.REQUIRE_STAFF_MFA = False
+    world = build_world(tmp_path)
+    deputy = world.users["deputy"]
+    mandate = Deputy.objects.get(user=deputy)
+    seat = StandingCommitteeMember.objects.create(
+        term=mandate.term,
+        deputy=mandate,
+        position=StandingCommitteeMember.Position.DEPUTY_DIRECTOR,
+        start_date=mandate.term.start_date,
+    )
+    other = Deputy.objects.filter(term=mandate.term).exclude(pk=mandate.pk).first()
+    ContactAssignment.objects.create(member=seat, deputy=other)
+    user_sync_roles(user=deputy)
+    RecoveryCodes.activate(world.users["staff"])
+    # One row of every other model (stations, letters, stories, livelihood, training): the admin
+    # matrix's set, so a detail page of theirs has an object to show.
+    # A district's (below the city, so the city's staff see them; the city's own set would clash
+    # with test_bad_input's term and session).
+    district = factories.DistrictCongressFactory(
+        parent=mandate.congress, name="示例市鼓楼区人民代表大会", short_name="鼓楼区"
+    )
+    _congress_rows(district, factories.StaffFactory(congress=district, full_name="鼓楼区工作人员"), "鼓楼")
+    return world
+
+
+@pytest.mark.django_db
+def test_every_page_without_arguments_is_walked(world):
+    """GIVEN a new page without arguments, THEN the walk opens it (or NOT_PAGES says why not)."""
+    walked = {v.name for v in plan(world) if v.parameterless}
+    expected = parameterless_names() - set(NOT_PAGES)
+    unopened = sorted(expected - walked)
+    assert not unopened, f"pages no role could open (name them in NOT_PAGES with the reason): {unopened}"
+    assert walked == expected
+    # The exclusions name real URLs, and none of them is a page after all.
+    assert set(NOT_PAGES) <= parameterless_names(), set(NOT_PAGES) - parameterless_names()
+
+
+def test_the_exclusions_stay_short():
+    assert len(NOT_PAGES) <= 25
+
+
+@pytest.mark.e2e
+def test_every_page_is_accessible_at_320_px_for_its_role(
+    live_server, browser, browser_context_args, world, axe, transactional_db
+):
+    visits = plan(world)
+    assert len(visits) > 80
+    started = time.monotonic()
+    problems: list[str] = []
+    by_role: dict[str, list[Visit]] = {}
+    for visit in visits:
+        by_role.setdefault(visit.role, []).append(visit)
+    host = live_server.url.split("//", 1)[1].split(":")[0]
+    for role, role_visits in by_role.items():
+        context = browser.new_context(**{**browser_context_args, "viewport": PHONE})
+        if role != "anonymous":
+            client = logged_in(world.users[role])
+            session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+            context.add_cookies(
+                [{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "domain": host, "path": "/"}]
+            )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        for visit in role_visits:
+            where = f"{visit.path} ({visit.name}, {role})"
+            response = page.goto(live_server.url + visit.path)
+            if response is None or response.status != 200:
+                problems.append(f"{where}: answered {response and response.status} in the browser")
+                continue
+            page.wait_for_load_state("load")
+            probe = page.evaluate(_PROBE)
+            if probe["scrollWidth"] > PHONE["width"]:
+                problems.append(f"{where}: scrolls sideways at 320 px (scrollWidth {probe['scrollWidth']})")
+            if probe["unlabelled"]:
+                problems.append(f"{where}: form fields without a label: {probe['unlabelled']}")
+            if probe["lang"] != "zh-CN" and not visit.path.startswith("/admin/"):
+                problems.append(f"{where}: <html lang={probe['lang']!r}>, the page is in Chinese")
+            # The site's pages have a header to skip; a print document (no header, no links) has none.
+            if probe["hasHeader"] and (probe["firstLink"] != "#main" or not probe["hasMain"]):
+                problems.append(f"{where}: the first link is {probe['firstLink']!r}, not the skip link to #main")
+            violations = axe.run(page).response["violations"]
+            for v in violations:
+                if v["impact"] in BLOCKING_IMPACTS:
+                    problems.append(f"{where}: axe {_describe_violation(v)}")
+        context.close()
+    took = time.monotonic() - started
+    print(f"walked {len(visits)} pages as {len(by_role)} roles in {took:.0f} s")
+    assert not problems, f"{len(problems)} problems on {len(visits)} pages:\n" + "\n".join(problems)
+
+
+# --- The reader's display settings, in the browser ------------------------------------------------
+
+MODE_PAGES = (
+    ("anonymous", "/"),
+    ("anonymous", "/accounts/login/"),
+    ("anonymous", "/proposals/"),
+    ("deputy", "/portal/"),
+    ("deputy", "/portal/suggestions/"),
+    ("unit_officer", "/unit/"),
+    ("staff", "/office/suggestions/"),
+)
+
+_FOCUS_PROBE = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  return {tag: el.tagName, text: (el.textContent || '').trim().slice(0, 40), outlineStyle: style.outlineStyle,
+          outlineWidth: parseFloat(style.outlineWidth), rootFont: parseFloat(getComputedStyle(document.documentElement).fontSize),
+          scrollWidth: document.documentElement.scrollWidth, classes: document.documentElement.className};
+}"""
+
+
+@pytest.mark.e2e
+def test_large_text_and_high_contrast_at_320_px(
+    live_server, browser, browser_context_args, world, axe, transactional_db
+):
+    """In large text with high contrast: text at 20 px, contrast at least 7:1 (axe's AAA rule),
+    a visible focus ring on the first Tab (the skip link), and still no sideways scrolling."""
+    problems = []
+    host = live_server.url.split("//", 1)[1].split(":")[0]
+    for role in ("anonymous", "deputy", "unit_officer", "staff"):
+        context = browser.new_context(**{**browser_context_args, "viewport": PHONE})
+        cookies = [{"name": "display_mode", "value": "large_contrast", "domain": host, "path": "/"}]
+        if role != "anonymous":
+            user = world.users[role]
+            user.display_mode = "large_contrast"
+            user.save(update_fields=["display_mode"])
+            session = logged_in(user).cookies[django_settings.SESSION_COOKIE_NAME].value
+            cookies = [{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "domain": host, "path": "/"}]
+        context.add_cookies(cookies)
+        page = context.new_page()
+        for _role, path in [p for p in MODE_PAGES if p[0] == role]:
+            where = f"{path} ({role}, large text and high contrast)"
+            page.goto(live_server.url + path)
+            page.keyboard.press("Tab")
+            probe = page.evaluate(_FOCUS_PROBE)
+            if probe["classes"] != "mode-large mode-contrast":
+                problems.append(f"{where}: <html class={probe['classes']!r}>")
+            if probe["rootFont"] != 20:
+                problems.append(f"{where}: root font size {probe['rootFont']} px, not 20")
+            if probe["text"] != "跳到正文" or probe["outlineStyle"] == "none" or probe["outlineWidth"] < 3:
+                problems.append(f"{where}: the first Tab shows no ring on the skip link: {probe}")
+            if probe["scrollWidth"] > PHONE["width"]:
+                problems.append(f"{where}: scrolls sideways (scrollWidth {probe['scrollWidth']})")
+            options = {"runOnly": {"type": "rule", "values": ["color-contrast-enhanced", "color-contrast"]}}
+            for v in axe.run(page, options=options).response["violations"]:
+                problems.append(f"{where}: axe {_describe_violation(v)}")
+        context.close()
+    assert not problems, "\n".join(problems)
