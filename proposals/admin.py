@@ -18,6 +18,7 @@ from .models import (
     Rating,
     Reply,
     ReplyCategory,
+    ReplyCoSignature,
     Suggestion,
     SuggestionEvent,
     ThirdPartyEvaluation,
@@ -228,11 +229,33 @@ class AssignmentAdmin(ReadOnlyScopedModelAdmin):
 
 @admin.register(Reply)
 class ReplyAdmin(ReadOnlyScopedModelAdmin):
+    """Every reply, those still with the joint units for co-signature or returned by one included."""
+
     congress_path = "assignment__suggestion__congress_id"
-    list_display = ["assignment", "round", "category", "signer", "replied_on", "on_time"]
-    list_filter = ["category", "on_time"]
+    list_display = ["assignment", "round", "category", "status", "signer", "replied_on", "on_time"]
+    list_filter = ["status", "category", "on_time"]
     search_fields = ["assignment__suggestion__title", "text"]
     list_select_related = ["assignment__suggestion", "assignment__unit", "category"]
+
+    def get_queryset(self, request):
+        from accounts.scoping import scoped
+
+        qs = Reply.all_objects.get_queryset()
+        ordering = self.get_ordering(request)
+        if ordering:
+            qs = qs.order_by(*ordering)
+        return scoped(qs, request.user, self.congress_path)
+
+
+@admin.register(ReplyCoSignature)
+class ReplyCoSignatureAdmin(ReadOnlyScopedModelAdmin):
+    """Joint units' co-signatures of lead units' replies: signed or returned on the unit pages, read here."""
+
+    congress_path = "reply__assignment__suggestion__congress_id"
+    list_display = ["reply", "assignment", "status", "signed_by", "signed_at"]
+    list_filter = ["status"]
+    search_fields = ["reply__assignment__suggestion__title", "assignment__unit__name", "opinion"]
+    list_select_related = ["reply__assignment__suggestion", "reply__assignment__unit", "assignment__unit", "signed_by"]
 
 
 @admin.register(Rating)

@@ -2,8 +2,9 @@
 
 - a deputy: co-sign requests (联名) to answer, unit replies to rate;
 - an SC leader: their key-supervision items of the year;
-- a unit officer: replies due, with the yellow and red marks of the unit's list, and the
-  assisting views (协办意见) the lead units wait for;
+- a unit officer: replies due, with the yellow and red marks of the unit's list, the
+  assisting views (协办意见) the lead units wait for, and the lead units' replies waiting for
+  the unit's co-signature (会签) as a joint unit;
 - staff: items to review, to assign, to publish, and requests for more time to decide.
 
 Each block is one query: the first rows of its list, each carrying the list's total (a
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import roles
 from core.registry import WorkbenchBlock, WorkItem, workbench
 
-from .models import Assignment, Extension, KeySupervision, Suggestion
+from .models import Assignment, Extension, KeySupervision, Reply, ReplyCoSignature, Suggestion
 from .scans_supervision import FINISHED
 from .selectors import office, portal
 from .selectors.unit import AWAITING, deadline_mark, warn_until
@@ -141,7 +142,11 @@ def unit_deadlines_block(user, today) -> WorkbenchBlock | None:
     """The unit's replies still owed, nearest deadline first, marked as the unit's list marks them."""
     if not (user.is_active and user.unit_id):
         return None
-    qs = _unit_assignments(user).filter(status__in=AWAITING).exclude(role=Assignment.Role.ASSISTING)
+    qs = (
+        _unit_assignments(user)
+        .filter(status__in=AWAITING)
+        .exclude(role__in=[Assignment.Role.ASSISTING, Assignment.Role.JOINT])
+    )
     rows, total = _page(qs)
     warn_from = warn_until(today)
     return WorkbenchBlock(
@@ -188,6 +193,40 @@ def unit_views_block(user, today) -> WorkbenchBlock | None:
         total=total,
         more_url=reverse("proposals_unit:home"),
         order=21,
+    )
+
+
+@workbench.register("proposals.unit_cosign", order=22)
+def unit_cosign_block(user, today) -> WorkbenchBlock | None:
+    """Lead units' replies this joint unit is asked to co-sign, oldest first."""
+    if not (user.is_active and user.unit_id):
+        return None
+    qs = (
+        ReplyCoSignature.objects.filter(
+            assignment__unit_id=user.unit_id,
+            status=ReplyCoSignature.Status.PENDING,
+            reply__status=Reply.Status.COSIGNING,
+        )
+        .exclude(assignment__status=A.WITHDRAWN)
+        .select_related("assignment__suggestion", "reply__assignment__unit")
+        .order_by("reply__created_at", "pk")
+    )
+    rows, total = _page(qs)
+    return WorkbenchBlock(
+        key="proposals.unit_cosign",
+        heading=_("Replies to co-sign"),
+        items=[
+            WorkItem(
+                title=_label(row.assignment.suggestion),
+                url=reverse("proposals_unit:assignment", args=[row.assignment_id]) + "#cosign",
+                action=_("Co-sign the reply"),
+                detail=row.reply.assignment.unit.name,
+            )
+            for row in rows
+        ],
+        total=total,
+        more_url=reverse("proposals_unit:home"),
+        order=22,
     )
 
 

@@ -344,3 +344,13 @@ def test_a_signed_letter_is_required_for_the_revision_too(item, unit_officer, fi
     )
     assert "letter" in error.message_dict
     assert Reply.all_objects.get(pk=reply.pk).status == RS.RETURNED
+
+
+def test_the_joint_units_workbench_lists_the_reply_to_co_sign(client, item, unit_officer, police):
+    reply = official_reply(unit_officer, item["lead"])
+    client.force_login(police)
+    link = reverse("proposals_unit:assignment", args=[item["police"].pk]) + "#cosign"
+    page = client.get(reverse("portal:portal_home")).content.decode()
+    assert link in page
+    services.reply_cosign(actor=police, cosignature=cosignature(reply, item["police"]))
+    assert link not in client.get(reverse("portal:portal_home")).content.decode()

@@ -77,6 +77,7 @@ MATRIX = {
     "proposals.Attachment": {"staff": "lvd", "superuser": "lvd"},
     "proposals.Assignment": {"staff": "lv", "superuser": "lv"},
     "proposals.Reply": {"staff": "lv", "superuser": "lv"},
+    "proposals.ReplyCoSignature": {"staff": "lv", "superuser": "lv"},
     "proposals.Rating": {"staff": "lv", "superuser": "lv"},
     "proposals.Commitment": {"staff": "lv", "superuser": "lv"},
     "proposals.ContactLog": {"staff": "lv", "superuser": "lv"},
@@ -170,6 +171,7 @@ def _congress_rows(congress, staff, tag):
         KeySupervision,
         KeySupervisionInstruction,
         Rating,
+        ReplyCoSignature,
         ThirdPartyEvaluation,
         UrgingNotice,
     )
@@ -240,6 +242,7 @@ def _congress_rows(congress, staff, tag):
         ),
         "proposals.Assignment": assignment,
         "proposals.Reply": reply,
+        "proposals.ReplyCoSignature": ReplyCoSignature.objects.create(reply=reply, assignment=assignment),
         "proposals.Rating": builders.rate(author, reply) or Rating.objects.get(reply=reply),
         "proposals.Commitment": Commitment.objects.filter(reply=reply).first(),
         "proposals.ContactLog": ContactLog.objects.create(
