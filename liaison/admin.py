@@ -14,6 +14,7 @@ from accounts.admin import ReadOnlyScopedModelAdmin, ScopedModelAdmin
 from activities.models import Activity
 from core.exceptions import InvalidTransition, NotAllowed
 from core.masking import mask_mobile
+from core.public_cache import public_pages_changed
 from dataio.formats import PortalImportExportMixin
 
 from . import services, services_contacts
@@ -58,6 +59,20 @@ class StationAdmin(PortalImportExportMixin, ScopedModelAdmin):
     @admin.display(description=_("QR codes and summary"))
     def office_page(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("liaison_office:station", args=[obj.pk]), _("Open"))
+
+    # The home page counts the active stations and the station pages are public: empty the
+    # public page cache (after commit) on every change here.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        public_pages_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        public_pages_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        public_pages_changed()
 
 
 class DutyAdminForm(forms.ModelForm):

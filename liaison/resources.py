@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 from import_export.instance_loaders import CachedInstanceLoader
 
+from core.public_cache import public_pages_changed
 from dataio.importing import (
     BoolWidget,
     ChoiceWidget,
@@ -70,6 +71,11 @@ class StationResource(PortalResource):
         scope = self.scope_ids()
         queryset = queryset.select_related("congress").prefetch_related("deputies")
         return queryset if scope is None else queryset.filter(congress_id__in=scope)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        # After commit only: a preview (dry run) rolls back, and its bump with it.
+        public_pages_changed()
 
     def before_import(self, dataset, **kwargs):
         self.lookups = RosterLookups()

@@ -24,6 +24,7 @@ from activities.services import activity_invite, activity_open_for, activity_wit
 from core import public_forms
 from core.crypto import keyed_hash
 from core.exceptions import InvalidTransition, NotAllowed
+from core.public_cache import public_pages_changed
 from core.text import clean_text
 from core.workflow import STAFF
 from deputies.models import Deputy
@@ -127,6 +128,7 @@ def station_summary_publish(*, actor, station: Station, summary: str) -> Station
     station.summary = text
     station.summary_published_at = timezone.now() if text else None
     station.save(update_fields=["summary", "summary_published_at"])
+    public_pages_changed()  # the summary is on the station's public page
     return station
 
 
@@ -189,6 +191,7 @@ def duty_schedule(*, actor, station: Station, deputy: Deputy, date: datetime.dat
             duty.save()
             duty.activity = _open_reception(actor, duty)
             duty.save(update_fields=["activity"])
+            public_pages_changed()  # the station's public schedule
     except IntegrityError:
         raise ValidationError({"start_time": _("This deputy is already on duty here at that time.")})
     return duty
@@ -207,6 +210,7 @@ def duty_update(*, actor, duty: Duty, date: datetime.date, start_time, end_time)
         duty.save(update_fields=["date", "start_time", "end_time"])
         duty.activity = _open_reception(actor, duty)
         duty.save(update_fields=["activity"])
+        public_pages_changed()
     return duty
 
 
@@ -233,6 +237,7 @@ def duty_cancel(*, actor, duty: Duty, reason: str) -> Duty:
         locked.activity = None
         locked.cancelled_at, locked.cancel_reason, locked.cancelled_by = timezone.now(), reason, actor
         locked.save(update_fields=["activity", "cancelled_at", "cancel_reason", "cancelled_by"])
+        public_pages_changed()  # the public schedule drops it
         user = locked.deputy.user
         if user is not None:
             notify(

@@ -11,8 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ReadOnlyScopedModelAdmin, ScopedModelAdmin
 from core.masking import mask_mobile
+from core.public_cache import public_pages_changed
 
 from .models import Cycle, Idea, Item, Observation, Project, Rating, Report, SupervisionGroup, Target
+
+
+class PublicCorrectionAdmin(ScopedModelAdmin):
+    """A corrected title, department or due date may be on the home page: empty the public page
+    cache (after commit) on every save."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        public_pages_changed()
 
 
 @admin.register(Cycle)
@@ -56,7 +66,7 @@ class IdeaAdmin(ReadOnlyScopedModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(ScopedModelAdmin):
+class ProjectAdmin(PublicCorrectionAdmin):
     congress_path = "cycle__congress_id"
     list_display = ["number", "title", "cycle", "department", "status", "votes_for"]
     list_filter = ["status"]
@@ -85,7 +95,7 @@ class ProjectAdmin(ScopedModelAdmin):
 
 
 @admin.register(Item)
-class ItemAdmin(ScopedModelAdmin):
+class ItemAdmin(PublicCorrectionAdmin):
     congress_path = "project__cycle__congress_id"
     list_display = ["title", "project", "department", "budget"]
     search_fields = ["title"]
@@ -100,7 +110,7 @@ class ItemAdmin(ScopedModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(ScopedModelAdmin):
+class TargetAdmin(PublicCorrectionAdmin):
     congress_path = "item__project__cycle__congress_id"
     list_display = ["name", "item", "current_value", "target_value", "unit", "due_date"]
     fields = ["item", "name", "unit", "target_value", "current_value", "due_date"]

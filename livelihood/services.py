@@ -22,6 +22,7 @@ from accounts.models import Unit
 from accounts.scoping import in_scope
 from core import public_forms
 from core.exceptions import InvalidTransition, NotAllowed
+from core.public_cache import public_pages_changed
 from core.workflow import STAFF, SYSTEM
 from deputies.models import Deputy
 from notifications.services import notify_many
@@ -147,6 +148,7 @@ def cycle_open_collection(*, actor, cycle: Cycle, announce: bool = True) -> Cycl
     require_cycle_staff(actor, cycle)
     with transaction.atomic():
         CYCLE.run(cycle, "open_collection", actor=actor, role=STAFF)
+        public_pages_changed()  # the cached public pages show the cycles' state
         if not announce:
             return cycle
         notify_many(
@@ -166,6 +168,7 @@ def cycle_close_collection(*, actor, cycle: Cycle, role: str = STAFF) -> Cycle:
     if role == STAFF:
         require_cycle_staff(actor, cycle)
     CYCLE.run(cycle, "close_collection", actor=actor, role=role)
+    public_pages_changed()
     return cycle
 
 
@@ -476,6 +479,7 @@ def item_add(*, actor, project: Project, title: str, department: Unit | None = N
         order=project.items.count() + 1,
     )
     item.save()
+    public_pages_changed()  # an elected project's items and progress are public
     return item
 
 
@@ -492,6 +496,7 @@ def target_add(*, actor, item: Item, name: str, unit: str, target_value, due_dat
         due_date=due_date,
     )
     target.save()
+    public_pages_changed()  # a new target changes an elected project's progress on the home page
     return target
 
 
@@ -499,6 +504,7 @@ def milestone_add(*, actor, item: Item, title: str, due_date: datetime.date) -> 
     _require_project_editor(actor, item.project)
     milestone = Milestone(item=item, title=_note(title, required=True, field="title", limit=150), due_date=due_date)
     milestone.save()
+    public_pages_changed()
     return milestone
 
 
@@ -568,6 +574,7 @@ def vote_record(*, actor, cycle: Cycle, deputies_total: int, results: dict, held
                     "outcome": outcome,
                 },
             )
+        public_pages_changed()  # the vote publishes the cycle: its elected projects reach the home page
     return outcomes
 
 
@@ -581,6 +588,7 @@ def cycle_open_evaluation(*, actor, cycle: Cycle, closes_on: datetime.date, anno
         raise ValidationError({"closes_on": _("The evaluation must close today or later.")})
     with transaction.atomic():
         CYCLE.run(cycle, "open_evaluation", actor=actor, role=STAFF, updates={"evaluation_closes_on": closes_on})
+        public_pages_changed()
         if not announce:
             return cycle
         notify_many(
@@ -596,4 +604,5 @@ def cycle_open_evaluation(*, actor, cycle: Cycle, closes_on: datetime.date, anno
 def cycle_close(*, actor, cycle: Cycle) -> Cycle:
     require_cycle_staff(actor, cycle)
     CYCLE.run(cycle, "close", actor=actor, role=STAFF)
+    public_pages_changed()
     return cycle

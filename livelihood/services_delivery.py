@@ -22,6 +22,7 @@ from accounts import roles
 from activities.models import Activity
 from activities.services import activity_invite, activity_open_for
 from core.exceptions import InvalidTransition, NotAllowed
+from core.public_cache import public_pages_changed
 from core.workdays import add_workdays
 from core.workflow import DEPUTY, STAFF, UNIT
 from deputies.models import Deputy
@@ -161,6 +162,7 @@ def report_submit(*, actor, item: Item, period: str, narrative: str, values: dic
                 photo = Photo(report=report, token=secrets.token_hex(16), extension=extension, caption=name[:100])
                 photo.file.save(f"{photo.token}{extension}", upload, save=False)
                 photo.save()
+            public_pages_changed()  # the report is public at once, and the progress on the home page
     except IntegrityError:
         raise ValidationError({"period": _("This item already has a report for that period.")})
     return report
@@ -175,6 +177,7 @@ def milestone_reach(*, actor, milestone: Milestone, reached_on: datetime.date) -
         raise ValidationError({"reached_on": _("The day a milestone was reached cannot be in the future.")})
     milestone.reached_on = reached_on
     milestone.save(update_fields=["reached_on"])
+    public_pages_changed()
     return milestone
 
 
@@ -187,6 +190,7 @@ def project_complete(*, actor, project: Project, note: str = "") -> Project:
             _("%(n)d targets are not reached yet; the project cannot be completed.") % {"n": len(open_targets)}
         )
     PROJECT.run(project, "complete", actor=actor, role=STAFF, note=_note(note))
+    public_pages_changed()  # the home page marks a completed project
     return project
 
 

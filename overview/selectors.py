@@ -284,13 +284,32 @@ class TrendPoint:
 
 @dataclass(frozen=True)
 class ExtensionFigures:
-    """The session's requests for more time: asked, granted, refused, and the assignments given more time."""
+    """The session's requests for more time: asked, granted, refused, and the assignments given more time.
+
+    ``asked_items`` … ``waiting_items``: the items (distinct suggestions) behind each count, each
+    linked to the office list filtered on it (``extension=asked|granted|refused|requested``)."""
 
     asked: int
     granted: int
     refused: int
     waiting: int
     extended: Bar
+    asked_items: Bar
+    granted_items: Bar
+    refused_items: Bar
+    waiting_items: Bar
+
+
+class UrgingFigures(int):
+    """The urging notices sent (the number itself, as the export and older callers read it),
+    with ``items``: the items urged, linked to the office list's "urged only" filter."""
+
+    items: Bar
+
+    def __new__(cls, notices: int, items: Bar):
+        figures = super().__new__(cls, notices)
+        figures.items = items
+        return figures
 
 
 def report_link(session: CongressSession) -> str:
@@ -390,28 +409,48 @@ def satisfaction_trend(*, actor, sessions: list[CongressSession]) -> list[TrendP
 
 
 def extensions(*, actor, session: CongressSession) -> ExtensionFigures:
-    """The session's requests for more time by outcome, and the assignments given more time at
-    least once (the handling report's "extended"), in one aggregate query."""
+    """The session's requests for more time by outcome, the items they concern (the office
+    list's ``extension`` filter: withdrawn assignments left out, as here), and the assignments
+    given more time at least once (the handling report's "extended"), in one aggregate query."""
     E = Extension.Status
+    item = "assignment__suggestion"
     counts = Extension.objects.filter(assignment__in=_session_assignments(actor, session)).aggregate(
         asked=Count("pk"),
         granted=Count("pk", filter=Q(status=E.GRANTED)),
         refused=Count("pk", filter=Q(status=E.REFUSED)),
         waiting=Count("pk", filter=Q(status=E.REQUESTED)),
         extended=Count("assignment", filter=Q(status=E.GRANTED), distinct=True),
+        asked_items=Count(item, distinct=True),
+        granted_items=Count(item, filter=Q(status=E.GRANTED), distinct=True),
+        refused_items=Count(item, filter=Q(status=E.REFUSED), distinct=True),
+        waiting_items=Count(item, filter=Q(status=E.REQUESTED), distinct=True),
     )
+
+    def items(name: str, value: str) -> Bar:
+        return Bar(f"extension-{value}", "", counts[f"{name}_items"], _list_link(session=session.pk, extension=value))
+
     return ExtensionFigures(
         asked=counts["asked"],
         granted=counts["granted"],
         refused=counts["refused"],
         waiting=counts["waiting"],
         extended=Bar("extended", "", counts["extended"], report_link(session)),
+        asked_items=items("asked", "asked"),
+        granted_items=items("granted", E.GRANTED.value),
+        refused_items=items("refused", E.REFUSED.value),
+        waiting_items=items("waiting", E.REQUESTED.value),
     )
 
 
-def urging_notices(*, actor, session: CongressSession) -> int:
-    """Urging notices (催办通知) sent to the units about the session's items (one COUNT)."""
-    return UrgingNotice.objects.filter(assignment__suggestion__in=_session_items(actor, session)).count()
+def urging_notices(*, actor, session: CongressSession) -> UrgingFigures:
+    """Urging notices (催办通知) sent to the units about the session's items, and the items urged
+    (the office list's "urged only": withdrawn assignments left out, as here), one aggregate query."""
+    counts = UrgingNotice.objects.filter(assignment__in=_session_assignments(actor, session)).aggregate(
+        notices=Count("pk"), items=Count("assignment__suggestion", distinct=True)
+    )
+    return UrgingFigures(
+        counts["notices"], Bar("urged", "", counts["items"], _list_link(session=session.pk, urged="on"))
+    )
 
 
 def extensions_waiting(*, actor) -> Bar:

@@ -14,8 +14,8 @@ from . import selectors
 def home(request):
     """Public home page: the latest handled suggestions, this year's livelihood projects, the
     station finder, stories, awards and the year's figures. Anonymous visitors get it from the
-    public page cache (proposals.cache), emptied by every publication there and in publicity;
-    a livelihood report or a station change shows within the cache's expiry."""
+    public page cache (proposals.cache), emptied by every publication there and in publicity,
+    and by livelihood's and liaison's public changes (core.public_cache.public_pages_changed)."""
     from proposals.cache import serve
 
     return serve(request, lambda: render(request, "portal/home.html", selectors.public_home_context()))

@@ -3,8 +3,9 @@
 A page is stored under its path and query string, the language and a version number; every
 write that can change a public page (publication, unpublication, a reply, a rating, a withdrawn
 assignment, an attachment cleared or withdrawn, any workflow step: see ``services``) calls
-``public_pages_changed()``, which adds one to the version after the transaction commits, so the
-next request renders afresh. One ``incr`` invalidates every page; the stale entries are never read
+``public_pages_changed()`` (``core.public_cache``, re-exported here; livelihood and liaison call
+it too), which adds one to the version after the transaction commits, so the next request
+renders afresh. One ``incr`` invalidates every page; the stale entries are never read
 again and expire after ``PROPOSALS_PUBLIC_PAGE_CACHE_SECONDS`` (default 300; 0 turns the cache off,
 the default under the tests so that rows made by the builders, which bypass the services, are
 never hidden by a page cached in an earlier test). The expiry also bounds how long a change made
@@ -20,18 +21,26 @@ miss: pages are then simply rendered each time.
 
 import hashlib
 import re
-import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import transaction  # noqa: F401 - callers and tests wrap public_pages_changed() in it
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 
 from accounts.display import mode_for as display_mode_for
 
-VERSION_KEY = "proposals:public-pages:version"
+# The version and its bump live in core (livelihood and liaison, beside this app, bump it too);
+# re-exported so that every caller of proposals.cache keeps working.
+from core.public_cache import (  # noqa: F401
+    VERSION_KEY,
+    _bump,
+    _fresh_version,
+    public_pages_changed,
+)
+from core.public_cache import current_version as _version
+
 # The reader's display setting (large text, high contrast: a cookie) changes the page's <html> class.
 PAGE_KEY = "proposals:public-page:{version}:{language}:{display}:{digest}"
 _TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
@@ -43,37 +52,6 @@ _KEPT_HEADERS = ("Content-Type", "Last-Modified", "Content-Disposition")
 def page_cache_seconds() -> int:
     default = 0 if getattr(settings, "TESTING", False) else 300
     return getattr(settings, "PROPOSALS_PUBLIC_PAGE_CACHE_SECONDS", default)
-
-
-def _fresh_version() -> int:
-    # After an eviction the version starts again above every number used before (microseconds;
-    # far more than the bumps in between), so an old entry can never come back.
-    return time.time_ns() // 1000
-
-
-def _bump() -> None:
-    # add() first: incr() of a missing key raises, which FailSafeRedisCache would take for an
-    # outage (and leave Redis alone for a few seconds).
-    if cache.add(VERSION_KEY, _fresh_version(), None):
-        return
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # evicted in between, or Redis down
-        cache.set(VERSION_KEY, _fresh_version(), None)
-
-
-def public_pages_changed() -> None:
-    """The public pages may show something else now: drop them all from the cache, after commit
-    (a request between the bump and the commit would otherwise store the old page anew)."""
-    transaction.on_commit(_bump)
-
-
-def _version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _fresh_version(), None)
-        version = cache.get(VERSION_KEY)
-    return version
 
 
 def _cacheable_request(request) -> bool:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ConfirmationMixin
 
-from .models import Assignment, Suggestion
+from .models import Assignment, Extension, Suggestion
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 S = Suggestion.Status
@@ -37,6 +37,8 @@ class SuggestionFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     key = forms.BooleanField(label=_("Key supervision only"), required=False)
     entered_by_staff = forms.BooleanField(label=_("Entered by staff only"), required=False)
+    extension = forms.ChoiceField(label=_("Requests for more time"), required=False)
+    urged = forms.BooleanField(label=_("Urged only"), required=False)
 
     def __init__(self, *args, sessions, fields, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +51,16 @@ class SuggestionFilterForm(forms.Form):
             + [(S.DRAFT, _("Draft (entered by staff)"))]
         )
         self.fields["kind"].choices = [("", _("All kinds"))] + list(Suggestion.Kind.choices)
+        # "asked": any request, whatever its outcome; then each outcome (a request still open reads
+        # "waiting for a decision", so that it is not mistaken for "asked").
+        E = Extension.Status
+        self.fields["extension"].choices = [
+            ("", _("All")),
+            ("asked", _("Any request")),
+            (E.REQUESTED, _("Waiting for a decision")),
+            (E.GRANTED, E.GRANTED.label),
+            (E.REFUSED, E.REFUSED.label),
+        ]
 
     def filters(self) -> dict:
         """The valid filters, ready for ``selectors.office.apply_filters`` (invalid ones are dropped)."""
@@ -66,6 +78,8 @@ class SuggestionFilterForm(forms.Form):
             "overdue": bool(data.get("overdue")),
             "key": bool(data.get("key")),
             "entered_by_staff": bool(data.get("entered_by_staff")),
+            "extension": data.get("extension") or "",
+            "urged": bool(data.get("urged")),
         }
 
 

@@ -93,9 +93,15 @@ def apply_filters(
     overdue: bool = False,
     key: bool = False,
     entered_by_staff: bool = False,
+    extension: str = "",
+    urged: bool = False,
     q: str = "",
 ):
-    """The list's filters, shared by the page and the exports (each multi-valued one as EXISTS)."""
+    """The list's filters, shared by the page and the exports (each multi-valued one as EXISTS).
+
+    ``extension``: "asked" (a unit asked for more time, whatever the outcome) or an
+    ``Extension.Status`` value; ``urged``: an urging notice was sent to one of its units. Both
+    look at the units the list shows (withdrawn assignments left out, as the handling report)."""
     if session is not None:
         qs = qs.filter(session=session)
     if status:
@@ -114,6 +120,14 @@ def apply_filters(
         qs = qs.filter(key_supervision__isnull=False)
     if entered_by_staff:
         qs = qs.filter(entered_by_staff=True)
+    if extension:
+        asked = Extension.objects.filter(assignment__suggestion=OuterRef("pk")).exclude(assignment__status=A.WITHDRAWN)
+        if extension != "asked":
+            asked = asked.filter(status=extension)
+        qs = qs.filter(Exists(asked))
+    if urged:
+        sent = UrgingNotice.objects.filter(assignment__suggestion=OuterRef("pk"))
+        qs = qs.filter(Exists(sent.exclude(assignment__status=A.WITHDRAWN)))
     q = (q or "").strip()
     if q:
         match = _NUMBER.match(q)

@@ -425,7 +425,13 @@ def _render_detail(request, suggestion, *, failed=None, page_errors=(), status=2
         assignment.due = deadline_info(
             assignment.deadline, today, awaiting=assignment.status in selectors.OPEN_ASSIGNMENT
         )
-    events = selectors.suggestion_timeline(suggestion=suggestion)
+    # The units' exchange over a reply being co-signed is theirs: the deputy sees that it went to
+    # the joint units, and the reply once it is sent.
+    events = [
+        e
+        for e in selectors.suggestion_timeline(suggestion=suggestion)
+        if e.action not in {"reply_cosigned", "reply_returned"}
+    ]
     for event in events:
         event.label = event.action_label
         event.shown_note = event.note if event.action in EVENT_NOTES_SHOWN else ""

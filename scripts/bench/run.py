@@ -4,6 +4,7 @@
     KEEP_DB=1 .venv/bin/python scripts/bench/run.py      # keep the databases afterwards
     .venv/bin/python scripts/bench/run.py --reuse        # keep data a KEEP_DB=1 run left (public db)
     .venv/bin/python scripts/bench/run.py --only http    # only the HTTP part (or: --only steps)
+    KEEP_DB=1 .venv/bin/python scripts/bench/run.py --reuse --step director   # only these steps
     BENCH_SECONDS=30 BENCH_CONNECTIONS=32 ...            # length of each load measurement, connections
 
 1. HTTP. Builds 100,000 suggestions in its own database (``portal_bench_http``) with
@@ -21,7 +22,8 @@
    of its own: scripts/bench_office.py (dashboard, office list, scans), then
    scripts/bench_archive_summaries.py --reuse on the office's database (the archive over 10,000
    deputies and 1,000,000 participations: the same builder, so it is not built twice),
-   scripts/bench_import.py (10,000 rows); with BENCH_PUBLIC_INPROCESS=1 also
+   scripts/bench/director_dashboard.py --reuse on the office's database too (the director's
+   dashboard, /dashboard/), scripts/bench_import.py (10,000 rows); with BENCH_PUBLIC_INPROCESS=1 also
    scripts/bench_public.py --skip-build (in-process timings on the HTTP part's data; minutes). Their ``BENCH <name> <value> <unit>`` lines are collected; a missing or failing script
    is a FAIL row, the rest still runs.
 3. Prints one table (workload | value | goal | ratio to hello | result) and one
@@ -633,6 +635,9 @@ def steps(reuse: bool) -> list[Step]:
         # --reuse finds it there instead of building it again (and builds it when it is not).
         Step("archive", "scripts/bench_archive_summaries.py", ["--reuse"],
              {"BENCH_DATABASE_URL": f"{PG}/{office_db}"}, [office_db]),
+        # The director's dashboard over the same data (--reuse: built here only when the office's step did not).
+        Step("director", "scripts/bench/director_dashboard.py", ["--reuse"],
+             {"BENCH_DATABASE_URL": f"{PG}/{office_db}"}, [office_db, f"{office_db}_small"]),
         Step("import", "scripts/bench_import.py", [], {"PERF_IMPORT_DB": import_db}, [import_db, f"{import_db}_template"]),
     ]  # fmt: skip
 
@@ -692,6 +697,7 @@ STEP_GOALS = [
     ("archive no activity", r"^archive_\w*no_activity\w*_ms$", 50, "ms"),
     ("archive page 100", r"^archive_page_?100\w*_ms$", 50, "ms"),
     ("dashboard", r"^dashboard_ms$", 30, "ms"),
+    ("director's dashboard", r"^director_dashboard_ms$", 30, "ms"),
     ("office list page 1", r"^office_list(_page_?1|_p1|_first)?_ms$", 50, "ms"),
     ("office list page 50", r"^office_list_(page_?50|p50_page|p50)\w*_ms$", 50, "ms"),
     ("scan first pass", r"^scan_first\w*_s$", 5, "s"),
@@ -700,17 +706,34 @@ STEP_GOALS = [
 ]
 
 
-def goal_rows(results: Results) -> None:
+def goal_rows(results: Results, subset: bool = False) -> None:
+    """A row per goal; a goal without its figure is a FAIL, unless only some steps ran (``--step``)."""
     used = set()
     for label, pattern, limit, unit in STEP_GOALS:
         names = [n for n in results.figures if re.match(pattern, n) and "floor" not in n and n not in used]
-        if not names:
+        if not names and not subset:
             results.rows.append(Row(f"{label} `{pattern.strip('^$')}`", "missing", f"< {limit} {unit}", "—",
                                     "FAIL (missing)"))  # fmt: skip
         for name in names:
             used.add(name)
             fig = results.figures[name]
-            results.rows.append(Row(f"{label} `{name}`", f"{fmt(fig.value)} {fig.unit}", f"< {limit} {unit}", "—",
+            value = f"{fmt(fig.value)} {fig.unit}"
+            # The same run's SQL floor beside the figure (its queries straight through the cursor).
+            floor_name = f"{name.removesuffix('_ms')}_sql_floor_ms"
+            floor = results.figures.get(floor_name)
+            if floor is not None and fig.unit == "ms":
+                used.add(floor_name)
+                ratio = f", page {fig.value / floor.value:.1f}× floor" if floor.value else ""
+                value += f" (SQL floor `{floor_name}` {fmt(floor.value)} ms{ratio})"
+            count = results.figures.get(f"{name.removesuffix('_ms')}_queries")
+            if count is not None:
+                used.add(f"{name.removesuffix('_ms')}_queries")
+                value += f", {count.value:.0f} queries"
+                small = results.figures.get(f"{name.removesuffix('_ms')}_small_queries")
+                if small is not None:
+                    used.add(f"{name.removesuffix('_ms')}_small_queries")
+                    value += f" ({small.value:.0f} on small data)"
+            results.rows.append(Row(f"{label} `{name}`", value, f"< {limit} {unit}", "—",
                                     "PASS" if fig.value < limit else "FAIL"))  # fmt: skip
     others = collections.defaultdict(list)
     for name, fig in results.figures.items():
@@ -737,14 +760,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reuse", action="store_true", help="reuse the data a KEEP_DB=1 run left")
     parser.add_argument("--only", choices=["http", "steps"], help="run only one part")
+    parser.add_argument(
+        "--step", action="append", metavar="KEY",
+        help="run only this step (repeatable; office, archive, director, import; implies --only steps)",
+    )  # fmt: skip
     args = parser.parse_args()
     reuse = args.reuse or os.environ.get("BENCH_REUSE") == "1"
     started = time.monotonic()
+    step_list = steps(reuse)
+    if args.step:
+        keys = {s.key.split()[0] for s in step_list}
+        if unknown := set(args.step) - keys:
+            parser.error(f"unknown step {', '.join(sorted(unknown))} (steps: {', '.join(sorted(keys))})")
+        step_list = [s for s in step_list if s.key.split()[0] in args.step]
+        args.only = "steps"
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     procs = Processes(workdir)
     results = Results()
     broken = False
-    step_list = steps(reuse)
     print(f"== make bench: work folder {workdir}", flush=True)
     try:
         if args.only != "steps":
@@ -763,7 +796,7 @@ def main() -> int:
                 except Exception as exc:  # noqa: BLE001 - one step failing is a row
                     traceback.print_exc()
                     results.rows.append(Row(f"step {step.key}", f"error: {exc}"[:300], "runs", "—", "FAIL"))
-            goal_rows(results)
+            goal_rows(results, subset=bool(args.step))
         took = time.monotonic() - started
         results.add("bench_total_s", took, "s")
         print_table(results, took)

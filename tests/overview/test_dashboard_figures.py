@@ -370,7 +370,7 @@ def test_an_sc_leader_reads_the_same_figures_without_links(world, sc_leader, sta
     assert response.status_code == 200
     html = response.content.decode()
     assert plain_figures(html) == staff_figures
-    assert len(staff_figures) == 25
+    assert len(staff_figures) == 30
     assert "data-figure=" in html and not figures(html)
     assert "/office/" not in html.split("<main", 1)[1]
     export = client.get("/dashboard/export.xlsx")

@@ -354,3 +354,14 @@ def test_the_joint_units_workbench_lists_the_reply_to_co_sign(client, item, unit
     assert link in page
     services.reply_cosign(actor=police, cosignature=cosignature(reply, item["police"]))
     assert link not in client.get(reverse("portal:portal_home")).content.decode()
+
+
+def test_the_deputys_timeline_leaves_out_the_units_exchange(client, item, deputy, unit_officer, finance):
+    reply = official_reply(unit_officer, item["lead"])
+    services.reply_return(actor=finance, cosignature=cosignature(reply, item["finance"]), opinion="内部意见不给代表看")
+    client.force_login(deputy)
+    page = client.get(reverse("proposals_portal:detail", args=[item["suggestion"].pk])).content.decode()
+    assert "内部意见不给代表看" not in page
+    assert "会办单位提出意见退回答复" not in page
+    # That the reply went to the joint units is shown.
+    assert "主办单位答复已送会办单位会签" in page
