@@ -159,6 +159,12 @@ class Suggestion(models.Model):
         indexes = [
             models.Index(fields=["published", "-published_at"], name="suggestion_public_idx"),
             models.Index(fields=["congress", "status"], name="suggestion_status_idx"),
+            # The director's dashboard's counts per session and state, read from the index alone.
+            models.Index(
+                fields=["congress", "session", "status", "entered_by_staff"],
+                include=["id"],
+                name="suggestion_session_idx",
+            ),
             # The office list, newest first, walked in order (its scope read from the index).
             models.Index(
                 fields=["-submitted_at", "-id", "congress"],
@@ -326,12 +332,19 @@ class Assignment(models.Model):
         ]
         indexes = [
             models.Index(fields=["unit", "status", "deadline"], name="assignment_unit_idx"),
-            # Assignments owing a reply, by deadline: the dashboard's overdue count and the
-            # reminder scan read only these (a small part of the table once the year is handled).
+            # Assignments owing a reply, by deadline: the reminder scan reads only these (a small
+            # part of the table once the year is handled).
             models.Index(
                 fields=["deadline", "suggestion"],
                 condition=Q(status__in=["assigned", "rehandling"]),
                 name="assignment_open_deadline_idx",
+            ),
+            # Assignments awaiting the unit (a pending re-assignment request included), by deadline:
+            # the office list's and the dashboard's "overdue" (proposals.selectors.office.overdue_exists).
+            models.Index(
+                fields=["deadline", "suggestion"],
+                condition=Q(status__in=["assigned", "reassign_requested", "rehandling"]),
+                name="assignment_awaiting_idx",
             ),
         ]
 
