@@ -45,6 +45,7 @@ from ..models import (
     Rating,
     Reply,
     ReplyCategory,
+    ReplyCoSignature,
     Suggestion,
     SuggestionEvent,
     ThirdPartyEvaluation,
@@ -254,6 +255,13 @@ def suggestion_detail_for_office(*, suggestion: Suggestion) -> dict:
             Prefetch("contacts", queryset=ContactLog.objects.order_by("contacted_on", "pk")),
             Prefetch("extensions", queryset=Extension.objects.order_by("requested_at", "pk")),
             Prefetch("urging_notices", queryset=UrgingNotice.objects.order_by("sent_at", "pk")),
+            # A joint unit's co-signatures of the lead unit's reply not yet sent (waiting, or returned).
+            Prefetch(
+                "cosignatures",
+                queryset=ReplyCoSignature.objects.exclude(reply__status=Reply.Status.SENT)
+                .select_related("reply", "signed_by")
+                .order_by("pk"),
+            ),
         )
         .select_related("assisting_view")
         .order_by("pk")

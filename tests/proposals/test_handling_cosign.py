@@ -365,3 +365,10 @@ def test_the_deputys_timeline_leaves_out_the_units_exchange(client, item, deputy
     assert "会办单位提出意见退回答复" not in page
     # That the reply went to the joint units is shown.
     assert "主办单位答复已送会办单位会签" in page
+
+
+def test_the_office_page_shows_the_co_signature_in_progress(staff_client, item, unit_officer, finance):
+    reply = official_reply(unit_officer, item["lead"])
+    services.reply_return(actor=finance, cosignature=cosignature(reply, item["finance"]), opinion="办公室可见的意见")
+    page = staff_client.get(reverse("proposals_office:detail", args=[item["suggestion"].pk])).content.decode()
+    assert "办公室可见的意见" in page

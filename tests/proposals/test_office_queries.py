@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 LIST_QUERIES = 14
 REVIEW_QUERIES = 9
 # The item page also loads the units' extensions and urging notices, and the holiday overrides.
-DETAIL_QUERIES = 25
-DETAIL_ASSIGNABLE_QUERIES = 25
+DETAIL_QUERIES = 26
+DETAIL_ASSIGNABLE_QUERIES = 26
 # A chosen unit in the filter is looked up once to validate it.
 LIST_FILTERED_QUERIES = 15
 
