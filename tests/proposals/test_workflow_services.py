@@ -647,12 +647,18 @@ def test_a_reply_after_the_deadline_is_marked_late(deputy, staff, unit_officer, 
 
 
 @pytest.mark.django_db
-def test_every_lead_and_joint_unit_must_reply_but_not_an_assisting_one(deputy, staff, unit_officer, police, city):
+def test_the_lead_units_reply_counts_once_its_joint_unit_co_signed_and_not_an_assisting_unit(
+    deputy, staff, unit_officer, police, city
+):
+    from proposals.models import ReplyCoSignature
+
     helper = make_officer(city, "示例市财政局")
     item = assigned(deputy, staff, [unit_officer, police, helper], roles=["lead", "joint", "assisting"])
-    reply(unit_officer, item)
+    lead_reply = reply(unit_officer, item, cosign=False)
     assert Suggestion.objects.get(pk=item.pk).status == S.ASSIGNED
-    reply(police, item)
+    # The joint unit does not reply; it co-signs the lead unit's reply.
+    assert reply(police, item) is None
+    services.reply_cosign(actor=police, cosignature=ReplyCoSignature.objects.get(reply=lead_reply))
     assert Suggestion.objects.get(pk=item.pk).status == S.REPLIED
 
 
