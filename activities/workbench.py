@@ -13,12 +13,12 @@ Each block is one query (its first rows, each with the total as a window count).
 
 import datetime
 
-from django.db.models import Count, Q, Window
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from core.registry import WorkbenchBlock, WorkItem, workbench
+from core.registry import WorkbenchBlock, WorkItem, first_page, workbench
 from core.views import deadline_info
 
 from . import selectors
@@ -26,13 +26,6 @@ from .models import Activity, DeputyLetter, Participation
 
 P = Participation.Status
 L = DeputyLetter.Status
-SHOWN = 5
-
-
-def _page(queryset, limit: int = SHOWN) -> tuple[list, int]:
-    """The first ``limit`` rows and how many there are in all, in one query."""
-    rows = list(queryset.annotate(wb_total=Window(Count("pk")))[:limit])
-    return rows, rows[0].wb_total if rows else 0
 
 
 def deadline_mark(deadline, today) -> str:
@@ -54,7 +47,7 @@ def invitations_block(user, today) -> WorkbenchBlock | None:
         .filter(status=P.INVITED, activity__end_date__gte=today, activity__attendance_closed_at__isnull=True)
         .order_by("activity_date", "pk")
     )
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     page = reverse("activities:my_activities")
     return WorkbenchBlock(
         key="activities.invitations",
@@ -80,7 +73,7 @@ def letter_feedback_block(user, today) -> WorkbenchBlock | None:
     if not roles.has_role(user, roles.DEPUTY):
         return None
     qs = selectors.letters_for_deputy(user=user).filter(status=L.REPLIED, feedback="").order_by("replied_on", "pk")
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     return WorkbenchBlock(
         key="activities.letter_feedback",
         heading=_("Answered letters to give feedback on"),
@@ -104,7 +97,7 @@ def unit_letters_block(user, today) -> WorkbenchBlock | None:
     if not user.unit_id:
         return None
     qs = selectors.letters_for_unit(actor=user).filter(status=L.FORWARDED)
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     return WorkbenchBlock(
         key="activities.unit_letters",
         heading=_("Deputies' letters to answer"),
@@ -136,7 +129,7 @@ def attendance_block(user, today) -> WorkbenchBlock | None:
         qs = ended if scope is None else ended.filter(Q(recorder=user) | Q(congress_id__in=scope))
     else:
         qs = ended.filter(recorder=user)
-    rows, total = _page(qs.order_by("end_date", "pk"))
+    rows, total = first_page(qs.order_by("end_date", "pk"))
     if not staff and not rows:
         return None
     if staff:
@@ -168,7 +161,7 @@ def office_letters_block(user, today) -> WorkbenchBlock | None:
     if not roles.is_staff_member(user):
         return None
     qs = selectors.letters_for_office(actor=user, status=L.RECEIVED).order_by("received_on", "pk")
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     return WorkbenchBlock(
         key="activities.office_letters",
         heading=_("Deputies' letters to forward"),

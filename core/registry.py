@@ -103,6 +103,19 @@ class WorkbenchBlock:
     order: int = 100
 
 
+# How many items a workbench block lists before its "more" link.
+WORKBENCH_SHOWN = 5
+
+
+def first_page(queryset, limit: int = WORKBENCH_SHOWN) -> tuple[list, int]:
+    """A workbench block's first ``limit`` rows and how many there are in all, in one query
+    (the total is a window count on each row), so a block costs the same with 5 items as with 500."""
+    from django.db.models import Count, Window
+
+    rows = list(queryset.annotate(wb_total=Window(Count("pk")))[:limit])
+    return rows, rows[0].wb_total if rows else 0
+
+
 @dataclass(frozen=True)
 class Panel:
     """An app's block of the staff dashboard.

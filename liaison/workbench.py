@@ -11,27 +11,20 @@ Each block is one query (its first rows, each with the total as a window count).
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.scoping import scoped
-from core.registry import WorkbenchBlock, WorkItem, workbench
+from core.registry import WorkbenchBlock, WorkItem, first_page, workbench
 
 from .models import ConsultationComment, Opinion
 from .scans import CONSULTATION_REMINDER_DAYS
 from .selectors import consultations, contacts, portal
 
 OS = Opinion.Status
-SHOWN = 5
-
-
-def _page(queryset, limit: int = SHOWN) -> tuple[list, int]:
-    """The first ``limit`` rows and how many there are in all, in one query."""
-    rows = list(queryset.annotate(wb_total=Window(Count("pk")))[:limit])
-    return rows, rows[0].wb_total if rows else 0
 
 
 def _opinion_title(opinion: Opinion) -> str:
@@ -49,7 +42,7 @@ def consultations_block(user, today) -> WorkbenchBlock | None:
         .exclude(Exists(commented))
         .order_by("closes_on", "pk")
     )
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     soon = today + datetime.timedelta(days=CONSULTATION_REMINDER_DAYS)
     return WorkbenchBlock(
         key="liaison.consultations",
@@ -76,7 +69,7 @@ def assigned_opinions_block(user, today) -> WorkbenchBlock | None:
     """Opinions from the public the office passed to the user to answer (only theirs)."""
     if not roles.has_role(user, roles.DEPUTY):
         return None
-    rows, total = _page(portal.opinions_for_assignee(user=user).filter(status=OS.ASSIGNED))
+    rows, total = first_page(portal.opinions_for_assignee(user=user).filter(status=OS.ASSIGNED))
     return WorkbenchBlock(
         key="liaison.opinions",
         heading=_("Public opinions to answer"),
@@ -106,7 +99,7 @@ def contacts_block(user, today) -> WorkbenchBlock | None:
         .filter(contacts.stale_q(cutoff))
         .order_by(F("last_contact").asc(nulls_first=True), "deputy__name", "pk")
     )
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     page = reverse("liaison_portal:contacts")
     return WorkbenchBlock(
         key="liaison.contacts",
@@ -139,7 +132,7 @@ def _office_opinions(user, *, status, key, heading, action, order) -> WorkbenchB
         .select_related("station")
         .order_by("created_at", "pk")
     )
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     return WorkbenchBlock(
         key=key,
         heading=heading,

@@ -7,24 +7,15 @@ Each block is one query (its first rows, each with the total as a window count).
 
 import datetime
 
-from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.registry import WorkbenchBlock, WorkItem, workbench
+from core.registry import WorkbenchBlock, WorkItem, first_page, workbench
 from core.views import deadline_info
 
 from .models import Observation
 from .scans import items_report_due, report_days
 from .selectors import unit
-
-SHOWN = 5
-
-
-def _page(queryset, limit: int = SHOWN) -> tuple[list, int]:
-    """The first ``limit`` rows and how many there are in all, in one query."""
-    rows = list(queryset.annotate(wb_total=Window(Count("pk")))[:limit])
-    return rows, rows[0].wb_total if rows else 0
 
 
 @workbench.register("livelihood.reports", order=24)
@@ -37,7 +28,7 @@ def reports_block(user, today) -> WorkbenchBlock | None:
         .select_related("project__cycle")
         .order_by("last", "project__number", "order", "pk")
     )
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     every = datetime.timedelta(days=report_days())
     items = []
     for row in rows:
@@ -69,7 +60,7 @@ def observations_block(user, today) -> WorkbenchBlock | None:
     if not user.unit_id:
         return None
     qs = unit.observations_for_unit(actor=user).filter(status=Observation.Status.OPEN).order_by("due_on", "pk")
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     items = []
     for row in rows:
         info = deadline_info(row.due_on, today)

@@ -11,12 +11,11 @@ Each block is one query: the first rows of its list, each carrying the list's to
 window count), so a block costs the same with 5 waiting items as with 500.
 """
 
-from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from core.registry import WorkbenchBlock, WorkItem, workbench
+from core.registry import WorkbenchBlock, WorkItem, first_page, workbench
 
 from .models import Assignment, Extension, KeySupervision, Reply, ReplyCoSignature, Suggestion
 from .scans_supervision import FINISHED
@@ -25,14 +24,7 @@ from .selectors.unit import AWAITING, deadline_mark, warn_until
 
 A = Assignment.Status
 S = Suggestion.Status
-SHOWN = 5
 MARKS = {"soon": "yellow", "overdue": "red"}
-
-
-def _page(queryset, limit: int = SHOWN) -> tuple[list, int]:
-    """The first ``limit`` rows and how many there are in all, in one query."""
-    rows = list(queryset.annotate(wb_total=Window(Count("pk")))[:limit])
-    return rows, rows[0].wb_total if rows else 0
 
 
 def _label(suggestion: Suggestion) -> str:
@@ -48,7 +40,7 @@ def _label(suggestion: Suggestion) -> str:
 def cosign_block(user, today) -> WorkbenchBlock | None:
     if not roles.has_role(user, roles.DEPUTY):
         return None
-    rows, total = _page(portal.cosign_requests(actor=user))
+    rows, total = first_page(portal.cosign_requests(actor=user))
     return WorkbenchBlock(
         key="proposals.cosign",
         heading=_("Co-sign requests"),
@@ -77,7 +69,7 @@ def rate_block(user, today) -> WorkbenchBlock | None:
         .select_related("suggestion", "unit")
         .order_by("first_replied_on", "pk")
     )
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     return WorkbenchBlock(
         key="proposals.rate",
         heading=_("Replies to rate"),
@@ -110,7 +102,7 @@ def supervision_block(user, today) -> WorkbenchBlock | None:
         .select_related("suggestion")
         .order_by("suggestion__number", "pk")
     )
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     page = reverse("proposals_portal:supervision")
     return WorkbenchBlock(
         key="proposals.supervision",
@@ -147,7 +139,7 @@ def unit_deadlines_block(user, today) -> WorkbenchBlock | None:
         .filter(status__in=AWAITING)
         .exclude(role__in=[Assignment.Role.ASSISTING, Assignment.Role.JOINT])
     )
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     warn_from = warn_until(today)
     return WorkbenchBlock(
         key="proposals.unit_deadlines",
@@ -175,7 +167,7 @@ def unit_views_block(user, today) -> WorkbenchBlock | None:
     if not (user.is_active and user.unit_id):
         return None
     qs = _unit_assignments(user).filter(role=Assignment.Role.ASSISTING, status=A.ASSIGNED)
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     warn_from = warn_until(today)
     return WorkbenchBlock(
         key="proposals.unit_views",
@@ -211,7 +203,7 @@ def unit_cosign_block(user, today) -> WorkbenchBlock | None:
         .select_related("assignment__suggestion", "reply__assignment__unit")
         .order_by("reply__created_at", "pk")
     )
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     return WorkbenchBlock(
         key="proposals.unit_cosign",
         heading=_("Replies to co-sign"),
@@ -234,7 +226,7 @@ def unit_cosign_block(user, today) -> WorkbenchBlock | None:
 
 
 def _office_block(user, *, key, heading, qs, action, anchor, more_url, order) -> WorkbenchBlock:
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     return WorkbenchBlock(
         key=key,
         heading=heading,
@@ -327,7 +319,7 @@ def office_extensions_block(user, today) -> WorkbenchBlock | None:
     qs = Extension.objects.filter(
         status=Extension.Status.REQUESTED, assignment__suggestion__in=office.suggestions_for_office(actor=user)
     ).select_related("assignment__unit", "assignment__suggestion")
-    rows, total = _page(qs.order_by("requested_at", "pk"))
+    rows, total = first_page(qs.order_by("requested_at", "pk"))
     return WorkbenchBlock(
         key="proposals.office_extensions",
         heading=_("Requests for more time"),

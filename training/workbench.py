@@ -9,25 +9,17 @@ Each block is one query after the user's mandates (read once, ``audience.mandate
 its first rows, each with the total as a window count.
 """
 
-from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from core.registry import WorkbenchBlock, WorkItem, workbench
+from core.registry import WorkbenchBlock, WorkItem, first_page, workbench
 from core.views import deadline_info
 
 from .models import DataRequest
 from .selectors import office, portal, unit
 
 S = DataRequest.Status
-SHOWN = 5
-
-
-def _page(queryset, limit: int = SHOWN) -> tuple[list, int]:
-    """The first ``limit`` rows and how many there are in all, in one query."""
-    rows = list(queryset.annotate(wb_total=Window(Count("pk")))[:limit])
-    return rows, rows[0].wb_total if rows else 0
 
 
 def deadline_mark(deadline, today) -> str:
@@ -42,7 +34,7 @@ def deadline_mark(deadline, today) -> str:
 def materials_block(user, today) -> WorkbenchBlock | None:
     if not roles.has_role(user, roles.DEPUTY):
         return None
-    rows, total = _page(portal.materials_for_deputy(user=user).filter(is_read=False))
+    rows, total = first_page(portal.materials_for_deputy(user=user).filter(is_read=False))
     return WorkbenchBlock(
         key="training.materials",
         heading=_("Materials to read"),
@@ -71,7 +63,7 @@ def my_requests_block(user, today) -> WorkbenchBlock | None:
         .filter(status__in=[S.ANSWERED, S.ROUTED, S.SUBMITTED])
         .order_by("status", "-created_at", "-pk")
     )
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     return WorkbenchBlock(
         key="training.requests",
         heading=_("My data requests"),
@@ -95,7 +87,7 @@ def unit_requests_block(user, today) -> WorkbenchBlock | None:
     if not user.unit_id:
         return None
     qs = unit.requests_for_unit(user=user).filter(status=S.ROUTED).order_by("due", "pk")
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     return WorkbenchBlock(
         key="training.unit_requests",
         heading=_("Data requests to answer"),
@@ -121,7 +113,7 @@ def office_requests_block(user, today) -> WorkbenchBlock | None:
     if not roles.is_staff_member(user):
         return None
     qs = office.requests_for_office(actor=user, status=S.SUBMITTED).order_by("created_at", "pk")
-    rows, total = _page(qs)
+    rows, total = first_page(qs)
     return WorkbenchBlock(
         key="training.office_requests",
         heading=_("Data requests to route"),
