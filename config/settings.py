@@ -158,6 +158,8 @@ TEMPLATES = [
         },
     },
 ]
+# Forms look in templates/ first: templates/django/forms/p.html adds the announced error summary.
+FORM_RENDERER = "core.forms.FormRenderer"
 
 # --- Database -------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")

@@ -1,7 +1,12 @@
 """Form helpers shared by every app."""
 
+from pathlib import Path
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
+from django.utils.functional import cached_property
 
 # The range of a 64-bit primary key: an id outside it names no row in any database.
 _ID_RANGE = range(-(2**63), 2**63)
@@ -82,3 +87,19 @@ class ConfirmForm(ConfirmationMixin, forms.Form):
         if self.is_valid():
             return ""
         return " ".join(self.errors.get(CONFIRM_FIELD, []))
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's renderer, looking first in the project's templates: templates/django/forms/p.html
+    puts the announced error summary (includes/form_errors.html) above every ``form.as_p``."""
+
+    @cached_property
+    def engine(self):
+        return self.backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [settings.BASE_DIR / "templates", Path(forms.__file__).parent / "templates"],
+                "NAME": "portalforms",
+                "OPTIONS": {},
+            }
+        )

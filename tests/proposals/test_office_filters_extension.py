@@ -116,7 +116,7 @@ def test_an_unknown_state_is_refused_with_a_message_not_a_500(world, staff_clien
     form = response.context["form"]
     assert "extension" in form.errors
     html = response.content.decode()
-    assert 'class="errorlist" id="id_extension-error"' in html
+    assert 'class="errorlist" id="id_extension_error"' in html
     assert "选择一个有效的选项" in html  # Django's own message, in Chinese
     # The bad filter is dropped, the good one kept.
     assert {s.pk for s in response.context["page"].object_list} == _pks(world, "refused", "urged")
