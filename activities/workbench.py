@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from core.registry import WorkbenchBlock, WorkItem, first_page, workbench
+from core.registry import WorkbenchBlock, WorkItem, first_page, page_block, workbench
 from core.views import deadline_info
 
 from . import selectors
@@ -47,22 +47,18 @@ def invitations_block(user, today) -> WorkbenchBlock | None:
         .filter(status=P.INVITED, activity__end_date__gte=today, activity__attendance_closed_at__isnull=True)
         .order_by("activity_date", "pk")
     )
-    rows, total = first_page(qs)
     page = reverse("activities:my_activities")
-    return WorkbenchBlock(
+    return page_block(
+        qs,
         key="activities.invitations",
         heading=_("Invitations waiting for your answer"),
-        items=[
-            WorkItem(
-                title=row.activity.title,
-                url=f"{page}#inv-{row.pk}-title",
-                action=_("Accept or decline"),
-                # The activity's date, not a deadline: shown with the kind, never marked.
-                detail=f"{row.activity.get_kind_display()} · {row.activity.start_date.isoformat()}",
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=row.activity.title,
+            url=f"{page}#inv-{row.pk}-title",
+            action=_("Accept or decline"),
+            # The activity's date, not a deadline: shown with the kind, never marked.
+            detail=f"{row.activity.get_kind_display()} · {row.activity.start_date.isoformat()}",
+        ),
         more_url=page,
         order=15,
     )
@@ -73,20 +69,16 @@ def letter_feedback_block(user, today) -> WorkbenchBlock | None:
     if not roles.has_role(user, roles.DEPUTY):
         return None
     qs = selectors.letters_for_deputy(user=user).filter(status=L.REPLIED, feedback="").order_by("replied_on", "pk")
-    rows, total = first_page(qs)
-    return WorkbenchBlock(
+    return page_block(
+        qs,
         key="activities.letter_feedback",
         heading=_("Answered letters to give feedback on"),
-        items=[
-            WorkItem(
-                title=row.subject,
-                url=reverse("activities:letter_portal", args=[row.pk]),
-                action=_("Give your feedback"),
-                detail=row.body.name if row.body else "",
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=row.subject,
+            url=reverse("activities:letter_portal", args=[row.pk]),
+            action=_("Give your feedback"),
+            detail=row.body.name if row.body else "",
+        ),
         more_url=reverse("activities:letters_portal"),
         order=35,
     )
@@ -97,22 +89,18 @@ def unit_letters_block(user, today) -> WorkbenchBlock | None:
     if not user.unit_id:
         return None
     qs = selectors.letters_for_unit(actor=user).filter(status=L.FORWARDED)
-    rows, total = first_page(qs)
-    return WorkbenchBlock(
+    return page_block(
+        qs,
         key="activities.unit_letters",
         heading=_("Deputies' letters to answer"),
-        items=[
-            WorkItem(
-                title=row.subject,
-                url=reverse("activities:letter_unit", args=[row.pk]),
-                action=_("Answer the letter"),
-                due=row.reply_due,
-                mark=deadline_mark(row.reply_due, today),
-                detail=row.deputy.name,
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=row.subject,
+            url=reverse("activities:letter_unit", args=[row.pk]),
+            action=_("Answer the letter"),
+            due=row.reply_due,
+            mark=deadline_mark(row.reply_due, today),
+            detail=row.deputy.name,
+        ),
         more_url=reverse("activities:letters_unit"),
         order=22,
     )
@@ -161,20 +149,16 @@ def office_letters_block(user, today) -> WorkbenchBlock | None:
     if not roles.is_staff_member(user):
         return None
     qs = selectors.letters_for_office(actor=user, status=L.RECEIVED).order_by("received_on", "pk")
-    rows, total = first_page(qs)
-    return WorkbenchBlock(
+    return page_block(
+        qs,
         key="activities.office_letters",
         heading=_("Deputies' letters to forward"),
-        items=[
-            WorkItem(
-                title=row.subject,
-                url=reverse("activities:letter_office", args=[row.pk]),
-                action=_("Forward to the body that answers"),
-                detail=row.deputy.name,
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=row.subject,
+            url=reverse("activities:letter_office", args=[row.pk]),
+            action=_("Forward to the body that answers"),
+            detail=row.deputy.name,
+        ),
         more_url=reverse("activities:letters_office") + f"?status={L.RECEIVED}",
         order=76,
     )

@@ -116,6 +116,15 @@ def first_page(queryset, limit: int = WORKBENCH_SHOWN) -> tuple[list, int]:
     return rows, rows[0].wb_total if rows else 0
 
 
+def page_block(queryset, *, key: str, heading: str, item: Callable, more_url: str = "", order: int = 100):
+    """A workbench block of ``queryset``'s first rows, each made a WorkItem by ``item(row)``, with
+    the total (one query, ``first_page``)."""
+    rows, total = first_page(queryset)
+    return WorkbenchBlock(
+        key=key, heading=heading, items=[item(row) for row in rows], total=total, more_url=more_url, order=order
+    )
+
+
 @dataclass(frozen=True)
 class Panel:
     """An app's block of the staff dashboard.

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.scoping import scoped
-from core.registry import WorkbenchBlock, WorkItem, first_page, workbench
+from core.registry import WorkbenchBlock, WorkItem, page_block, workbench
 
 from .models import ConsultationComment, Opinion
 from .scans import CONSULTATION_REMINDER_DAYS
@@ -42,23 +42,19 @@ def consultations_block(user, today) -> WorkbenchBlock | None:
         .exclude(Exists(commented))
         .order_by("closes_on", "pk")
     )
-    rows, total = first_page(qs)
     soon = today + datetime.timedelta(days=CONSULTATION_REMINDER_DAYS)
-    return WorkbenchBlock(
+    return page_block(
+        qs,
         key="liaison.consultations",
         heading=_("Drafts open for your comments"),
-        items=[
-            WorkItem(
-                title=row.title,
-                url=reverse("liaison_portal:consultation", args=[row.pk]),
-                action=_("Comment on the draft"),
-                due=row.closes_on,
-                mark="yellow" if row.closes_on <= soon else "",
-                detail=row.committee.name,
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=row.title,
+            url=reverse("liaison_portal:consultation", args=[row.pk]),
+            action=_("Comment on the draft"),
+            due=row.closes_on,
+            mark="yellow" if row.closes_on <= soon else "",
+            detail=row.committee.name,
+        ),
         more_url=reverse("liaison_portal:consultations"),
         order=40,
     )
@@ -69,20 +65,16 @@ def assigned_opinions_block(user, today) -> WorkbenchBlock | None:
     """Opinions from the public the office passed to the user to answer (only theirs)."""
     if not roles.has_role(user, roles.DEPUTY):
         return None
-    rows, total = first_page(portal.opinions_for_assignee(user=user).filter(status=OS.ASSIGNED))
-    return WorkbenchBlock(
+    return page_block(
+        portal.opinions_for_assignee(user=user).filter(status=OS.ASSIGNED),
         key="liaison.opinions",
         heading=_("Public opinions to answer"),
-        items=[
-            WorkItem(
-                title=_opinion_title(row),
-                url=reverse("liaison_portal:opinion", args=[row.pk]),
-                action=_("Answer the opinion"),
-                detail=row.station.name,
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=_opinion_title(row),
+            url=reverse("liaison_portal:opinion", args=[row.pk]),
+            action=_("Answer the opinion"),
+            detail=row.station.name,
+        ),
         more_url=reverse("liaison_portal:duties"),
         order=45,
     )
@@ -99,26 +91,22 @@ def contacts_block(user, today) -> WorkbenchBlock | None:
         .filter(contacts.stale_q(cutoff))
         .order_by(F("last_contact").asc(nulls_first=True), "deputy__name", "pk")
     )
-    rows, total = first_page(qs)
     page = reverse("liaison_portal:contacts")
-    return WorkbenchBlock(
+    return page_block(
+        qs,
         key="liaison.contacts",
         heading=_("Deputies not contacted lately"),
-        items=[
-            WorkItem(
-                title=row.deputy.name,
-                url=f"{page}#record-title",
-                action=_("Record a contact"),
-                detail=(
-                    _("Last contact %(date)s") % {"date": row.last_contact.isoformat()}
-                    if row.last_contact
-                    else _("Not contacted yet")
-                )
-                + f" · {row.deputy.electoral_unit.name}",
+        item=lambda row: WorkItem(
+            title=row.deputy.name,
+            url=f"{page}#record-title",
+            action=_("Record a contact"),
+            detail=(
+                _("Last contact %(date)s") % {"date": row.last_contact.isoformat()}
+                if row.last_contact
+                else _("Not contacted yet")
             )
-            for row in rows
-        ],
-        total=total,
+            + f" · {row.deputy.electoral_unit.name}",
+        ),
         more_url=page,
         order=50,
     )
@@ -132,20 +120,16 @@ def _office_opinions(user, *, status, key, heading, action, order) -> WorkbenchB
         .select_related("station")
         .order_by("created_at", "pk")
     )
-    rows, total = first_page(qs)
-    return WorkbenchBlock(
+    return page_block(
+        qs,
         key=key,
         heading=heading,
-        items=[
-            WorkItem(
-                title=_opinion_title(row),
-                url=reverse("liaison_office:opinion", args=[row.pk]),
-                action=action,
-                detail=row.station.name,
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=_opinion_title(row),
+            url=reverse("liaison_office:opinion", args=[row.pk]),
+            action=action,
+            detail=row.station.name,
+        ),
         more_url=reverse("liaison_office:opinions") + f"?status={status}",
         order=order,
     )

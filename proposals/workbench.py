@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from core.registry import WorkbenchBlock, WorkItem, first_page, workbench
+from core.registry import WorkbenchBlock, WorkItem, page_block, workbench
 
 from .models import Assignment, Extension, KeySupervision, Reply, ReplyCoSignature, Suggestion
 from .scans_supervision import FINISHED
@@ -40,20 +40,16 @@ def _label(suggestion: Suggestion) -> str:
 def cosign_block(user, today) -> WorkbenchBlock | None:
     if not roles.has_role(user, roles.DEPUTY):
         return None
-    rows, total = first_page(portal.cosign_requests(actor=user))
-    return WorkbenchBlock(
+    return page_block(
+        portal.cosign_requests(actor=user),
         key="proposals.cosign",
         heading=_("Co-sign requests"),
-        items=[
-            WorkItem(
-                title=row.suggestion.title,
-                url=reverse("proposals_portal:detail", args=[row.suggestion_id]),
-                action=_("Co-sign or decline"),
-                detail=_("Asked by %(name)s") % {"name": row.suggestion.lead_deputy.name},
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=row.suggestion.title,
+            url=reverse("proposals_portal:detail", args=[row.suggestion_id]),
+            action=_("Co-sign or decline"),
+            detail=_("Asked by %(name)s") % {"name": row.suggestion.lead_deputy.name},
+        ),
         more_url=reverse("proposals_portal:list"),
         order=10,
     )
@@ -69,20 +65,16 @@ def rate_block(user, today) -> WorkbenchBlock | None:
         .select_related("suggestion", "unit")
         .order_by("first_replied_on", "pk")
     )
-    rows, total = first_page(qs)
-    return WorkbenchBlock(
+    return page_block(
+        qs,
         key="proposals.rate",
         heading=_("Replies to rate"),
-        items=[
-            WorkItem(
-                title=_label(row.suggestion),
-                url=reverse("proposals_portal:detail", args=[row.suggestion_id]) + "#replies",
-                action=_("Rate the reply"),
-                detail=row.unit.name,
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=_label(row.suggestion),
+            url=reverse("proposals_portal:detail", args=[row.suggestion_id]) + "#replies",
+            action=_("Rate the reply"),
+            detail=row.unit.name,
+        ),
         more_url=reverse("proposals_portal:list"),
         order=30,
     )
@@ -102,21 +94,17 @@ def supervision_block(user, today) -> WorkbenchBlock | None:
         .select_related("suggestion")
         .order_by("suggestion__number", "pk")
     )
-    rows, total = first_page(qs)
     page = reverse("proposals_portal:supervision")
-    return WorkbenchBlock(
+    return page_block(
+        qs,
         key="proposals.supervision",
         heading=_("My key-supervision items"),
-        items=[
-            WorkItem(
-                title=_label(row.suggestion),
-                url=f"{page}?year={row.year}#ks-{row.pk}",
-                action=_("Follow the handling"),
-                detail=row.suggestion.get_status_display(),
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=_label(row.suggestion),
+            url=f"{page}?year={row.year}#ks-{row.pk}",
+            action=_("Follow the handling"),
+            detail=row.suggestion.get_status_display(),
+        ),
         more_url=page,
         order=60,
     )
@@ -139,23 +127,19 @@ def unit_deadlines_block(user, today) -> WorkbenchBlock | None:
         .filter(status__in=AWAITING)
         .exclude(role__in=[Assignment.Role.ASSISTING, Assignment.Role.JOINT])
     )
-    rows, total = first_page(qs)
     warn_from = warn_until(today)
-    return WorkbenchBlock(
+    return page_block(
+        qs,
         key="proposals.unit_deadlines",
         heading=_("Replies due"),
-        items=[
-            WorkItem(
-                title=_label(row.suggestion),
-                url=reverse("proposals_unit:assignment", args=[row.pk]),
-                action=_("Reply to the deputy") if row.received_at else _("Receive and handle"),
-                due=row.deadline,
-                mark=MARKS.get(deadline_mark(row.deadline, today, awaiting=True, warn_from=warn_from), ""),
-                detail=row.get_role_display(),
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=_label(row.suggestion),
+            url=reverse("proposals_unit:assignment", args=[row.pk]),
+            action=_("Reply to the deputy") if row.received_at else _("Receive and handle"),
+            due=row.deadline,
+            mark=MARKS.get(deadline_mark(row.deadline, today, awaiting=True, warn_from=warn_from), ""),
+            detail=row.get_role_display(),
+        ),
         more_url=reverse("proposals_unit:home"),
         order=20,
     )
@@ -167,22 +151,18 @@ def unit_views_block(user, today) -> WorkbenchBlock | None:
     if not (user.is_active and user.unit_id):
         return None
     qs = _unit_assignments(user).filter(role=Assignment.Role.ASSISTING, status=A.ASSIGNED)
-    rows, total = first_page(qs)
     warn_from = warn_until(today)
-    return WorkbenchBlock(
+    return page_block(
+        qs,
         key="proposals.unit_views",
         heading=_("Assisting views due"),
-        items=[
-            WorkItem(
-                title=_label(row.suggestion),
-                url=reverse("proposals_unit:assignment", args=[row.pk]) + "#assisting-view",
-                action=_("Send the view to the lead unit"),
-                due=row.deadline,
-                mark=MARKS.get(deadline_mark(row.deadline, today, awaiting=True, warn_from=warn_from), ""),
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=_label(row.suggestion),
+            url=reverse("proposals_unit:assignment", args=[row.pk]) + "#assisting-view",
+            action=_("Send the view to the lead unit"),
+            due=row.deadline,
+            mark=MARKS.get(deadline_mark(row.deadline, today, awaiting=True, warn_from=warn_from), ""),
+        ),
         more_url=reverse("proposals_unit:home"),
         order=21,
     )
@@ -203,20 +183,16 @@ def unit_cosign_block(user, today) -> WorkbenchBlock | None:
         .select_related("assignment__suggestion", "reply__assignment__unit")
         .order_by("reply__created_at", "pk")
     )
-    rows, total = first_page(qs)
-    return WorkbenchBlock(
+    return page_block(
+        qs,
         key="proposals.unit_cosign",
         heading=_("Replies to co-sign"),
-        items=[
-            WorkItem(
-                title=_label(row.assignment.suggestion),
-                url=reverse("proposals_unit:assignment", args=[row.assignment_id]) + "#cosign",
-                action=_("Co-sign the reply"),
-                detail=row.reply.assignment.unit.name,
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=_label(row.assignment.suggestion),
+            url=reverse("proposals_unit:assignment", args=[row.assignment_id]) + "#cosign",
+            action=_("Co-sign the reply"),
+            detail=row.reply.assignment.unit.name,
+        ),
         more_url=reverse("proposals_unit:home"),
         order=22,
     )
@@ -226,20 +202,16 @@ def unit_cosign_block(user, today) -> WorkbenchBlock | None:
 
 
 def _office_block(user, *, key, heading, qs, action, anchor, more_url, order) -> WorkbenchBlock:
-    rows, total = first_page(qs)
-    return WorkbenchBlock(
+    return page_block(
+        qs,
         key=key,
         heading=heading,
-        items=[
-            WorkItem(
-                title=_label(row),
-                url=reverse("proposals_office:detail", args=[row.pk]) + anchor,
-                action=action,
-                detail=row.lead_deputy.name,
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=_label(row),
+            url=reverse("proposals_office:detail", args=[row.pk]) + anchor,
+            action=action,
+            detail=row.lead_deputy.name,
+        ),
         more_url=more_url,
         order=order,
     )
@@ -319,21 +291,17 @@ def office_extensions_block(user, today) -> WorkbenchBlock | None:
     qs = Extension.objects.filter(
         status=Extension.Status.REQUESTED, assignment__suggestion__in=office.suggestions_for_office(actor=user)
     ).select_related("assignment__unit", "assignment__suggestion")
-    rows, total = first_page(qs.order_by("requested_at", "pk"))
-    return WorkbenchBlock(
+    return page_block(
+        qs.order_by("requested_at", "pk"),
         key="proposals.office_extensions",
         heading=_("Requests for more time"),
-        items=[
-            WorkItem(
-                title=_label(row.assignment.suggestion),
-                url=reverse("proposals_office:detail", args=[row.assignment.suggestion_id])
-                + f"#assignment-{row.assignment_id}",
-                action=_("Grant or refuse"),
-                detail=row.assignment.unit.name,
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=_label(row.assignment.suggestion),
+            url=reverse("proposals_office:detail", args=[row.assignment.suggestion_id])
+            + f"#assignment-{row.assignment_id}",
+            action=_("Grant or refuse"),
+            detail=row.assignment.unit.name,
+        ),
         more_url=reverse("proposals_office:escalation"),
         order=73,
     )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from core.registry import WorkbenchBlock, WorkItem, first_page, workbench
+from core.registry import WorkbenchBlock, WorkItem, page_block, workbench
 from core.views import deadline_info
 
 from .models import DataRequest
@@ -34,20 +34,16 @@ def deadline_mark(deadline, today) -> str:
 def materials_block(user, today) -> WorkbenchBlock | None:
     if not roles.has_role(user, roles.DEPUTY):
         return None
-    rows, total = first_page(portal.materials_for_deputy(user=user).filter(is_read=False))
-    return WorkbenchBlock(
+    return page_block(
+        portal.materials_for_deputy(user=user).filter(is_read=False),
         key="training.materials",
         heading=_("Materials to read"),
-        items=[
-            WorkItem(
-                title=row.title,
-                url=reverse("training_portal:material", args=[row.pk]),
-                action=_("Read the material"),
-                detail=_("Important") if row.important else "",
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=row.title,
+            url=reverse("training_portal:material", args=[row.pk]),
+            action=_("Read the material"),
+            detail=_("Important") if row.important else "",
+        ),
         more_url=reverse("training_portal:materials"),
         order=42,
     )
@@ -63,20 +59,16 @@ def my_requests_block(user, today) -> WorkbenchBlock | None:
         .filter(status__in=[S.ANSWERED, S.ROUTED, S.SUBMITTED])
         .order_by("status", "-created_at", "-pk")
     )
-    rows, total = first_page(qs)
-    return WorkbenchBlock(
+    return page_block(
+        qs,
         key="training.requests",
         heading=_("My data requests"),
-        items=[
-            WorkItem(
-                title=row.subject,
-                url=reverse("training_portal:request", args=[row.pk]),
-                action=_("Rate the answer") if row.status == S.ANSWERED else _("Follow the request"),
-                detail=row.get_status_display(),
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=row.subject,
+            url=reverse("training_portal:request", args=[row.pk]),
+            action=_("Rate the answer") if row.status == S.ANSWERED else _("Follow the request"),
+            detail=row.get_status_display(),
+        ),
         more_url=reverse("training_portal:requests"),
         order=44,
     )
@@ -87,22 +79,18 @@ def unit_requests_block(user, today) -> WorkbenchBlock | None:
     if not user.unit_id:
         return None
     qs = unit.requests_for_unit(user=user).filter(status=S.ROUTED).order_by("due", "pk")
-    rows, total = first_page(qs)
-    return WorkbenchBlock(
+    return page_block(
+        qs,
         key="training.unit_requests",
         heading=_("Data requests to answer"),
-        items=[
-            WorkItem(
-                title=row.subject,
-                url=reverse("training_unit:request", args=[row.pk]),
-                action=_("Answer or decline"),
-                due=row.due,
-                mark=deadline_mark(row.due, today),
-                detail=row.deputy.name,
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=row.subject,
+            url=reverse("training_unit:request", args=[row.pk]),
+            action=_("Answer or decline"),
+            due=row.due,
+            mark=deadline_mark(row.due, today),
+            detail=row.deputy.name,
+        ),
         more_url=reverse("training_unit:requests"),
         order=23,
     )
@@ -113,20 +101,16 @@ def office_requests_block(user, today) -> WorkbenchBlock | None:
     if not roles.is_staff_member(user):
         return None
     qs = office.requests_for_office(actor=user, status=S.SUBMITTED).order_by("created_at", "pk")
-    rows, total = first_page(qs)
-    return WorkbenchBlock(
+    return page_block(
+        qs,
         key="training.office_requests",
         heading=_("Data requests to route"),
-        items=[
-            WorkItem(
-                title=row.subject,
-                url=reverse("training_office:request", args=[row.pk]),
-                action=_("Send to a unit or refuse"),
-                detail=row.deputy.name,
-            )
-            for row in rows
-        ],
-        total=total,
+        item=lambda row: WorkItem(
+            title=row.subject,
+            url=reverse("training_office:request", args=[row.pk]),
+            action=_("Send to a unit or refuse"),
+            detail=row.deputy.name,
+        ),
         more_url=reverse("training_office:requests") + f"?status={S.SUBMITTED}",
         order=79,
     )
