@@ -27,15 +27,29 @@ def _fresh_version() -> int:
     return time.time_ns() // 1000
 
 
-def _bump() -> None:
+def bump_version(key: str) -> None:
+    """Add one to the version kept under ``key`` (started afresh when missing)."""
     # add() first: incr() of a missing key raises, which FailSafeRedisCache would take for an
     # outage (and leave Redis alone for a few seconds).
-    if cache.add(VERSION_KEY, _fresh_version(), None):
+    if cache.add(key, _fresh_version(), None):
         return
     try:
-        cache.incr(VERSION_KEY)
+        cache.incr(key)
     except ValueError:  # evicted in between, or Redis down
-        cache.set(VERSION_KEY, _fresh_version(), None)
+        cache.set(key, _fresh_version(), None)
+
+
+def read_version(key: str) -> int | None:
+    """The version kept under ``key`` (started when missing); None with the cache down."""
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, _fresh_version(), None)
+        version = cache.get(key)
+    return version
+
+
+def _bump() -> None:
+    bump_version(VERSION_KEY)
 
 
 def public_pages_changed() -> None:
@@ -47,8 +61,4 @@ def public_pages_changed() -> None:
 
 def current_version() -> int | None:
     """The version the cached pages' keys carry now (started when missing); None with the cache down."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _fresh_version(), None)
-        version = cache.get(VERSION_KEY)
-    return version
+    return read_version(VERSION_KEY)

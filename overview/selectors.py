@@ -129,6 +129,12 @@ def _scope_ids(actor) -> list[int] | None:
     return ids
 
 
+def cache_parts(actor) -> tuple:
+    """What the figures depend on besides the records and the filters: the actor, whether they
+    follow the links, and their congresses (``core.figures.cached``)."""
+    return (actor.pk, can_follow_links(actor), _scope_ids(actor))
+
+
 def _scoped(queryset, actor, path: str = "congress_id"):
     """``accounts.scoping.scoped`` for staff; an SC leader's congresses for a leader."""
     if roles.is_staff_member(actor):
@@ -310,6 +316,9 @@ class UrgingFigures(int):
         figures = super().__new__(cls, notices)
         figures.items = items
         return figures
+
+    def __getnewargs__(self):  # kept in the figures' cache: unpickled with its items
+        return (int(self), self.items)
 
 
 def report_link(session: CongressSession) -> str:

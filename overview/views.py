@@ -10,10 +10,12 @@ office's working lists.
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core import figures
 from core.views import XLSX, download_response
 
 from . import charts, exports, selectors
@@ -57,17 +59,38 @@ def _filters(request) -> dict:
 
 
 def _figures(request) -> dict:
-    """The chosen filters and every figure of the dashboard (the page and the export show the same)."""
+    """The chosen filters and every figure of the dashboard (the page and the export show the
+    same), from the cache while nothing they count has changed (``core.figures``): the filters
+    as asked (refused values included) and the actor are the key, since what they resolve to
+    (the congress, its sessions) changes only with a write that renews the cache anyway."""
+    actor = request.user
+    selectors.require_dashboard(actor)
+    asked = [(name, request.GET.getlist(name)) for name in DashboardFilterForm.base_fields]
+    parts = ("director-dashboard", *selectors.cache_parts(actor), asked)
+    return figures.cached(parts, lambda: _count_and_render(request))
+
+
+def _count_and_render(request) -> dict:
+    """Every figure for the chosen filters, and the page's part that shows them (the filter form,
+    the charts, every table: the costliest part to render), rendered once when counted."""
     actor = request.user
     chosen = _filters(request)
-    congress, session, sessions = chosen["congress"], chosen["session"], chosen["sessions"]
     context = {
-        "form": chosen["form"],
-        "congress": congress,
+        "congress": chosen["congress"],
         "term": chosen["term"],
-        "session": session,
+        "session": chosen["session"],
         "year": chosen["year"],
         "links": selectors.can_follow_links(actor),
+        **_count(actor, chosen),
+    }
+    context["figures_html"] = render_to_string("overview/_figures.html", {**context, "form": chosen["form"]})
+    return context
+
+
+def _count(actor, chosen) -> dict:
+    """Every figure of the dashboard for the chosen filters, counted from the records."""
+    congress, session, sessions = chosen["congress"], chosen["session"], chosen["sessions"]
+    context = {
         "data_requests_overdue": selectors.data_requests_overdue(actor=actor),
         "opinions_overdue": selectors.opinions_overdue(actor=actor),
         "extensions_waiting": selectors.extensions_waiting(actor=actor),

@@ -12,22 +12,58 @@ class PortalAdminSite(AdminSite):
     index_title = _("Deputy work")
 
     def index(self, request, extra_context=None):
+        from django.template.loader import render_to_string
+
         from accounts import roles
+        from core import figures
 
         from .selectors import staff_dashboard
 
         extra = dict(extra_context or {})
-        if roles.is_staff_member(request.user):
-            extra["dashboard"] = staff_dashboard(actor=request.user)
+        actor = request.user
+        if roles.is_staff_member(actor):
+            # Kept in the cache until a write changes what it counts (core/figures.py).
+            parts = ("staff-dashboard", actor.pk, roles.congress_scope_ids(actor))
+            found = figures.cached(parts, lambda: {"dashboard": staff_dashboard(actor=actor).resolved()})
+            extra["dashboard"] = found["dashboard"]
+        # The index's list of every model the user may open, rendered once per set of permissions.
+        found = figures.cached(
+            ("admin-index-apps", *self._app_list_parts(request)),
+            lambda: {
+                "html": render_to_string(
+                    "admin/app_list.html",
+                    {"app_list": self.get_app_list(request), "show_changelinks": True},
+                    request,
+                )
+            },
+        )
+        extra["app_list_html"] = found["html"]
         return super().index(request, extra_context=extra)
 
+    @staticmethod
+    def _app_list_parts(request) -> tuple:
+        """What the list of apps depends on besides the permissions (a change to a group's
+        permissions or to the user's groups renews the cache: ``core.figures`` watches them):
+        the user, and their congress (the city's office alone keeps some lists, e.g.
+        ``proposals.admin.HandlingUnitAdmin``)."""
+        user = request.user
+        return (user.pk, user.is_superuser, user.is_staff, user.is_active, user.congress_id)
+
     def get_app_list(self, request, app_label=None):
-        """The index asks for the app list twice (its body and the navigation sidebar's
-        context), each time checking every model's permissions: built once per request."""
+        """Every admin page asks for the app list (its navigation sidebar; the index twice), each
+        time checking every model's permissions: built once per set of permissions and kept in
+        the cache (``core.figures``: renewed with any write to a domain table, since a user's
+        congress decides some of it), once per request at most."""
         if app_label is not None:
             return super().get_app_list(request, app_label)
         if not hasattr(request, "_portal_app_list"):
-            request._portal_app_list = super().get_app_list(request)
+            from core import figures
+
+            found = figures.cached(
+                ("admin-apps", *self._app_list_parts(request)),
+                lambda: {"apps": _plain_app_list(super(PortalAdminSite, self).get_app_list(request))},
+            )
+            request._portal_app_list = found["apps"]
         return request._portal_app_list
 
     def get_log_entries(self, request):
@@ -59,6 +95,19 @@ class PortalAdminSite(AdminSite):
 
         # Every admin page asks for the entries; only the index reads them.
         return SimpleLazyObject(visible_entries)
+
+
+def _plain_app_list(app_list: list) -> list:
+    """The app list with its names as plain text (the language is in the cache's key): lazy
+    translations are slow to unpickle."""
+    return [
+        {
+            **app,
+            "name": str(app["name"]),
+            "models": [{**model, "name": str(model["name"])} for model in app["models"]],
+        }
+        for app in app_list
+    ]
 
 
 class PortalAdminConfig(AdminConfig):

@@ -1,5 +1,6 @@
 """Reads for the public home, the portal home and the staff dashboard."""
 
+import dataclasses
 from collections.abc import Mapping
 
 from django.core.exceptions import ImproperlyConfigured
@@ -84,6 +85,18 @@ class Dashboard(Mapping):
 
     def __repr__(self):
         return f"<Dashboard {self._counts!r}>"
+
+    def resolved(self) -> "Dashboard":
+        """The same figures with their labels as plain text (kept in the cache for the active
+        language: lazy translations are slow to unpickle)."""
+        return Dashboard(
+            dataclasses.replace(
+                panel,
+                figures=[dataclasses.replace(f, label=str(f.label)) for f in panel.figures],
+                lines=[str(line) for line in panel.lines],
+            )
+            for panel in self.panels
+        )
 
 
 def staff_dashboard(*, actor) -> Dashboard:

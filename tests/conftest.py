@@ -28,6 +28,16 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_figures():
+    # The dashboards' figures kept in the cache (core/figures.py) are renewed by writes; a test's
+    # rows are rolled back after it, and on SQLite their ids are given again to the next test's:
+    # each test starts with a version of its own.
+    from core import figures
+
+    figures._bump()
+
+
 @pytest.fixture
 def city(db):
     return factories.CongressFactory()

@@ -31,12 +31,17 @@ from ..models import (
 A = Assignment.Status
 AWAITING = (A.ASSIGNED, A.REASSIGN_REQUESTED, A.REHANDLING)
 
-# The tabs of the unit's home page. "To receive": never opened; "to reply": opened, no
-# reply yet (a pending re-assignment request included); "re-handling": the deputy was
-# unsatisfied; "replied": waiting for or past the rating; "withdrawn": re-assigned away.
+# The tabs of the unit's home page. "To receive": never opened; "to reply": the lead unit's,
+# opened, no reply yet (a pending re-assignment request included); "to assist": a joint
+# unit's, opened, its written view or its co-signature of the lead unit's reply still owed
+# (only the lead unit replies to the deputy); "re-handling": the deputy was unsatisfied;
+# "replied": waiting for or past the rating (a joint unit's part done); "withdrawn":
+# re-assigned away.
+_OPENED_OWING = Q(status__in=[A.ASSIGNED, A.REASSIGN_REQUESTED]) & ~Q(status=A.ASSIGNED, received_at__isnull=True)
 GROUPS = {
     "receive": Q(status=A.ASSIGNED, received_at__isnull=True),
-    "reply": Q(status__in=[A.ASSIGNED, A.REASSIGN_REQUESTED]) & ~Q(status=A.ASSIGNED, received_at__isnull=True),
+    "reply": _OPENED_OWING & Q(role=Assignment.Role.LEAD),
+    "assist": _OPENED_OWING & Q(role=Assignment.Role.JOINT),
     "rehandling": Q(status=A.REHANDLING),
     "replied": Q(status__in=[A.REPLIED, A.DONE]),
     "withdrawn": Q(status=A.WITHDRAWN),

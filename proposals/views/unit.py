@@ -48,6 +48,7 @@ EXTENSION_PREFIX = "ext"
 GROUP_CHOICES = [
     ("receive", gettext_lazy("To receive")),
     ("reply", gettext_lazy("To reply")),
+    ("assist", gettext_lazy("To send the view or co-sign")),
     ("rehandling", gettext_lazy("Being handled again")),
     ("replied", gettext_lazy("Replied")),
     ("withdrawn", gettext_lazy("Withdrawn (re-assigned)")),
@@ -65,7 +66,8 @@ def _refuse_if_withdrawn(assignment: Assignment) -> None:
 @login_required
 @require_GET
 def home(request):
-    """The unit's assignments by tab (to receive, to reply, re-handling, replied), filterable by session."""
+    """The unit's assignments by tab (to receive, to reply, to assist, re-handling, replied),
+    filterable by session."""
     actor = request.user
     selectors.require_unit_officer(actor)
     sessions = list(selectors.sessions_for_unit(actor=actor))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from activities.models import Activity, Participation
+from core import figures as figures_cache
 from liaison.models import Opinion
 from liaison.selectors import overdue_q
 from livelihood.models import Project, Target
@@ -426,6 +427,7 @@ def test_the_header_links_the_dashboard_for_staff_only(world, sc_leader, staff_c
 # list, satisfaction, its trend, extensions, urging notices, open commitments: 8), the requests
 # waiting, the opinions overdue (with the working-day calendar: 2), this month's activities,
 # the livelihood behind schedule, the important materials and their read counts (2).
+DASHBOARD_CACHED_QUERIES = 7  # the session, the user, roles, scope and what the base template reads
 DASHBOARD_QUERIES = 16 + 8 + 1 + 2 + 1 + 1 + 2
 
 
@@ -453,8 +455,14 @@ def test_query_count_does_not_grow_with_the_data(
             for person in training.deputies(2, city=city, term=world["session"].term)[:1]:
                 factories.ParticipationFactory(activity=activity, deputy=person.mandate, status="attended")
     staff_client.get(DASHBOARD)
+    # Opened again with nothing changed: the figures from the cache (core/figures.py).
+    with django_assert_num_queries(DASHBOARD_CACHED_QUERIES):
+        cached = staff_client.get(DASHBOARD)
+    # After a write to a domain table (any write bumps the version): every figure counted again.
+    figures_cache.figures_changed()
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = staff_client.get(DASHBOARD)
+    assert cached.content.decode().count("data-figure=") == response.content.decode().count("data-figure=")
     assert response.status_code == 200
     assert response.context["opinions_overdue"].value == 2 + extra
 
@@ -463,6 +471,7 @@ def test_query_count_does_not_grow_with_the_data(
 # congresses below them, then the staff's figure queries (no staff scope or permission reads),
 # and what the base template reads for a deputy.
 LEADER_QUERIES = 30
+LEADER_CACHED_QUERIES = 6  # the session, the user and their roles, the leader's seats, the base template
 
 
 @pytest.mark.parametrize("extra", [0, 30])
@@ -475,8 +484,14 @@ def test_an_sc_leaders_query_count_does_not_grow_with_the_data(
         )
     client.force_login(sc_leader)
     client.get(DASHBOARD)
+    # Opened again with nothing changed: the figures from the cache (core/figures.py).
+    with django_assert_num_queries(LEADER_CACHED_QUERIES):
+        cached = client.get(DASHBOARD)
+    # After a write to a domain table (any write bumps the version): every figure counted again.
+    figures_cache.figures_changed()
     with django_assert_num_queries(LEADER_QUERIES):
         response = client.get(DASHBOARD)
+    assert cached.content.decode().count("data-figure=") == response.content.decode().count("data-figure=")
     assert response.status_code == 200
 
 
