@@ -186,22 +186,31 @@ def assignment_detail(request, pk: int):
     return _render_detail(request, assignment)
 
 
+def _unit_action(request, assignment, form, action, *, form_name: str, done: str, anchor: str = ""):
+    """The unit page's forms share one shape: run the service through the form; on success a
+    message and back to the assignment (at ``anchor``), otherwise the page again with the form,
+    what was typed and why it was refused (``core.views.run_action``)."""
+    result = run_action(form, action, leftovers_on_form=True)
+    if result.ok:
+        messages.success(request, done)
+        return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + anchor)
+    return _render_detail(request, assignment, status=result.status, **{form_name: form})
+
+
 @login_required
 @require_POST
 def reassign_request(request, pk: int):
     assignment = selectors.assignment_get_for_unit(actor=request.user, pk=pk)
-    form = ReassignRequestForm(request.POST)
-    result = run_action(
-        form,
+    return _unit_action(
+        request,
+        assignment,
+        ReassignRequestForm(request.POST),
         lambda data: services.assignment_request_reassign(
             actor=request.user, assignment=assignment, reason=data["reason"]
         ),
-        leftovers_on_form=True,
+        form_name="reassign_form",
+        done=_("Your request for re-assignment was sent to the deputy-work office."),
     )
-    if result.ok:
-        messages.success(request, _("Your request for re-assignment was sent to the deputy-work office."))
-        return redirect("proposals_unit:assignment", pk=assignment.pk)
-    return _render_detail(request, assignment, reassign_form=form, status=result.status)
 
 
 @login_required
@@ -221,11 +230,15 @@ def contact_add(request, pk: int):
             note=data["note"],
         )
 
-    result = run_action(form, record, leftovers_on_form=True)
-    if result.ok:
-        messages.success(request, _("The contact with the deputy was recorded."))
-        return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + "#contacts")
-    return _render_detail(request, assignment, contact_form=form, status=result.status)
+    return _unit_action(
+        request,
+        assignment,
+        form,
+        record,
+        form_name="contact_form",
+        done=_("The contact with the deputy was recorded."),
+        anchor="#contacts",
+    )
 
 
 def _commitment_formset(request):
@@ -350,18 +363,17 @@ def _all_reply_errors(assignment, form, formset) -> list[str]:
 def assisting_view(request, pk: int):
     """An assisting unit sends its written view to the lead unit."""
     assignment = selectors.assignment_get_for_unit(actor=request.user, pk=pk)
-    form = AssistingViewForm(request.POST)
-    result = run_action(
-        form,
+    return _unit_action(
+        request,
+        assignment,
+        AssistingViewForm(request.POST),
         lambda data: services_handling.assisting_view_send(
             actor=request.user, assignment=assignment, text=data["text"]
         ),
-        leftovers_on_form=True,
+        form_name="view_form",
+        done=_("Your view was sent to the lead unit."),
+        anchor="#assisting-view",
     )
-    if result.ok:
-        messages.success(request, _("Your view was sent to the lead unit."))
-        return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + "#assisting-view")
-    return _render_detail(request, assignment, view_form=form, status=result.status)
 
 
 @login_required
@@ -370,16 +382,15 @@ def cosign(request, pk: int):
     """A joint unit co-signs the lead unit's reply; the last co-signature sends it to the deputy."""
     cosignature = selectors.cosignature_get_for_unit(actor=request.user, pk=pk)
     assignment = selectors.assignment_get_for_unit(actor=request.user, pk=cosignature.assignment_id)
-    form = CoSignForm(request.POST)
-    result = run_action(
-        form,
+    return _unit_action(
+        request,
+        assignment,
+        CoSignForm(request.POST),
         lambda data: services.reply_cosign(actor=request.user, cosignature=cosignature),
-        leftovers_on_form=True,
+        form_name="cosign_form",
+        done=_("Your unit co-signed the lead unit's reply."),
+        anchor="#cosign",
     )
-    if result.ok:
-        messages.success(request, _("Your unit co-signed the lead unit's reply."))
-        return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + "#cosign")
-    return _render_detail(request, assignment, cosign_form=form, status=result.status)
 
 
 @login_required
@@ -388,16 +399,15 @@ def cosign_return(request, pk: int):
     """A joint unit returns the lead unit's reply with its opinion."""
     cosignature = selectors.cosignature_get_for_unit(actor=request.user, pk=pk)
     assignment = selectors.assignment_get_for_unit(actor=request.user, pk=cosignature.assignment_id)
-    form = CoSignReturnForm(request.POST)
-    result = run_action(
-        form,
+    return _unit_action(
+        request,
+        assignment,
+        CoSignReturnForm(request.POST),
         lambda data: services.reply_return(actor=request.user, cosignature=cosignature, opinion=data["opinion"]),
-        leftovers_on_form=True,
+        form_name="return_form",
+        done=_("The reply was returned to the lead unit with your opinion."),
+        anchor="#cosign",
     )
-    if result.ok:
-        messages.success(request, _("The reply was returned to the lead unit with your opinion."))
-        return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + "#cosign")
-    return _render_detail(request, assignment, return_form=form, status=result.status)
 
 
 @login_required
@@ -405,18 +415,17 @@ def cosign_return(request, pk: int):
 def extension_request(request, pk: int):
     """Before the deadline, ask the office for more time."""
     assignment = selectors.assignment_get_for_unit(actor=request.user, pk=pk)
-    form = ExtensionRequestForm(request.POST, prefix=EXTENSION_PREFIX)
-    result = run_action(
-        form,
+    return _unit_action(
+        request,
+        assignment,
+        ExtensionRequestForm(request.POST, prefix=EXTENSION_PREFIX),
         lambda data: services_handling.extension_request(
             actor=request.user, assignment=assignment, reason=data["reason"], until=data["until"]
         ),
-        leftovers_on_form=True,
+        form_name="extension_form",
+        done=_("Your request for more time was sent to the deputy-work office."),
+        anchor="#extensions",
     )
-    if result.ok:
-        messages.success(request, _("Your request for more time was sent to the deputy-work office."))
-        return redirect(reverse("proposals_unit:assignment", args=[assignment.pk]) + "#extensions")
-    return _render_detail(request, assignment, extension_form=form, status=result.status)
 
 
 @login_required
