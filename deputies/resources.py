@@ -19,6 +19,7 @@ from import_export.instance_loaders import CachedInstanceLoader
 from accounts import roles
 from accounts.models import User
 from accounts.services import user_create_many, user_sync_roles_many
+from accounts.validators import normalize_mobile
 from core.masking import mask_address, mask_id_number, mask_mobile
 from dataio.importing import (
     BoolWidget,
@@ -239,9 +240,10 @@ class DeputyResource(PortalResource):
 
     def before_import(self, dataset, **kwargs):
         self.lookups = RosterLookups()
-        mobiles = column_set(MobileWidget(), self.column_values(dataset, "mobile"))
-        id_numbers = column_set(IdNumberWidget(), self.column_values(dataset, "id_number"))
-        emails = column_set(EmailWidget(), self.column_values(dataset, "email"))
+        # Look-up keys need only the normalised text: a cell that is not valid matches no
+        # stored value and is reported by its row (validating here would check every cell twice).
+        mobiles = {normalize_mobile(cell_text(v)) for v in self.column_values(dataset, "mobile")} - {""}
+        id_numbers = {cell_text(v).upper() for v in self.column_values(dataset, "id_number")} - {""}
         # Who already holds each mobile / ID number, per term (the database's uniqueness rules).
         self._db_mobile, self._db_id_number = {}, {}
         for chunk in chunked(mobiles):

@@ -217,6 +217,25 @@ def _vacuum() -> None:
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
+def database_exists() -> bool:
+    import dj_database_url
+    import psycopg2
+
+    cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
+    try:
+        conn = psycopg2.connect(
+            dbname=cfg["NAME"],
+            user=cfg["USER"] or None,
+            password=cfg["PASSWORD"] or None,
+            host=cfg["HOST"] or None,
+            port=cfg["PORT"] or None,
+        )
+    except psycopg2.OperationalError:
+        return False
+    conn.close()
+    return True
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--suggestions", type=int, default=100_000)
@@ -227,7 +246,7 @@ def main() -> None:
     parser.add_argument("--profile", help="write a cProfile of --runs dashboard requests to this file")
     args = parser.parse_args()
 
-    if not args.reuse:
+    if not (args.reuse and database_exists()):  # --reuse on a machine without it: made here
         subprocess.run([sys.executable, str(ROOT / "scripts" / "recreate_bench_db.py")], check=True)
 
     import django

@@ -46,25 +46,6 @@ import scripts.bench_office as office_bench  # noqa: E402
 URL = "/dashboard/"
 
 
-def database_exists() -> bool:
-    import dj_database_url
-    import psycopg2
-
-    cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
-    try:
-        conn = psycopg2.connect(
-            dbname=cfg["NAME"],
-            user=cfg["USER"] or None,
-            password=cfg["PASSWORD"] or None,
-            host=cfg["HOST"] or None,
-            port=cfg["PORT"] or None,
-        )
-    except psycopg2.OperationalError:
-        return False
-    conn.close()
-    return True
-
-
 def small_queries(large: int, large_cold: int) -> None:
     """The page's query count on small data (200 suggestions, 100 deputies: the same builder in a
     database of its own, ``<name>_small``, dropped afterwards unless KEEP_DB=1) must equal the
@@ -130,7 +111,7 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help=argparse.SUPPRESS)  # the small database's run
     args = parser.parse_args()
 
-    if args.small or not (args.reuse and database_exists()):
+    if args.small or not (args.reuse and office_bench.database_exists()):
         subprocess.run([sys.executable, str(ROOT / "scripts" / "recreate_bench_db.py")], check=True)
 
     import django

@@ -94,6 +94,8 @@ def tab_to(page: Page, predicate_js: str, max_steps: int = 80, *, where: str = "
             continue
         passed.append(info["describe"])
         if info["browserPart"]:
+            # The calendar button inside the field: the field shows the site's ring (site.css).
+            assert info["ring"], f"{where}: the date field shows no focus ring for its calendar button: {info}"
             element = page.evaluate_handle("document.activeElement").as_element()
             browser_part = (element, element.screenshot())
             continue
