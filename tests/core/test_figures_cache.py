@@ -3,7 +3,6 @@ whatever makes it (a model's save, a bulk update, bulk_create, a queryset's dele
 renews them; writes elsewhere (notifications, sessions) leave them; the bump is made again
 after the commit; with the cache down the figures are counted each time."""
 
-import ast
 import datetime
 import uuid
 from pathlib import Path
@@ -18,6 +17,7 @@ from notifications.models import Notification
 from proposals.models import Assignment, Suggestion
 from tests import factories
 from tests.builders import assigned, make_officer, submitted
+from tests.core.test_public_cache_core import top_level_imports
 
 SOURCE = Path(figures.__file__)
 
@@ -60,14 +60,7 @@ def read(counter, parts=("test", 1)):
 
 
 def test_the_module_imports_no_project_app_but_core():
-    tree = ast.parse(SOURCE.read_text(encoding="utf-8"))
-    modules = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            modules.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0
-            modules.add(node.module.split(".")[0])
+    modules = top_level_imports(SOURCE)
     assert modules <= {"hashlib", "re", "collections", "django", "core"}
 
 

@@ -20,6 +20,18 @@ from proposals import cache as page_cache
 SOURCE = Path(public_cache.__file__)
 
 
+def top_level_imports(path: Path) -> set[str]:
+    """The top-level packages a module imports (no relative import allowed)."""
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0
+            modules.add(node.module.split(".")[0])
+    return modules
+
+
 @pytest.fixture
 def local_cache(settings):
     """A local-memory cache of this test's own (no Redis), with the page cache on."""
@@ -41,14 +53,7 @@ def version():
 
 def test_the_module_imports_nothing_but_the_standard_library_and_django():
     """GIVEN core, the bottom layer WHEN its imports are read THEN none is of a project app."""
-    tree = ast.parse(SOURCE.read_text(encoding="utf-8"))
-    modules = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            modules.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0
-            modules.add(node.module.split(".")[0])
+    modules = top_level_imports(SOURCE)
     assert modules == {"time", "django"}
 
 
