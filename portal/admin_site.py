@@ -26,7 +26,8 @@ class PortalAdminSite(AdminSite):
             parts = ("staff-dashboard", actor.pk, roles.congress_scope_ids(actor))
             found = figures.cached(parts, lambda: {"dashboard": staff_dashboard(actor=actor).resolved()})
             extra["dashboard"] = found["dashboard"]
-        # The index's list of every model the user may open, rendered once per set of permissions.
+        # The index's list of every model the user may open, rendered once per user (and renewed
+        # when their groups or permissions change, as the app list is).
         found = figures.cached(
             ("admin-index-apps", *self._app_list_parts(request)),
             lambda: {
@@ -51,9 +52,10 @@ class PortalAdminSite(AdminSite):
 
     def get_app_list(self, request, app_label=None):
         """Every admin page asks for the app list (its navigation sidebar; the index twice), each
-        time checking every model's permissions: built once per set of permissions and kept in
-        the cache (``core.figures``: renewed with any write to a domain table, since a user's
-        congress decides some of it), once per request at most."""
+        time checking every model's permissions: built once per user and kept in the cache
+        (``core.figures``: renewed when a group's permissions or the user's groups change, and with
+        any write to a domain table, since a user's congress decides some of it), read once per
+        request at most."""
         if app_label is not None:
             return super().get_app_list(request, app_label)
         if not hasattr(request, "_portal_app_list"):
