@@ -243,7 +243,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the database if it holds the data")
     parser.add_argument("--skip-scan", action="store_true")
     parser.add_argument("--only-dashboard", action="store_true", help="time the dashboard and its panels only")
-    parser.add_argument("--profile", help="write a cProfile of --runs dashboard requests to this file")
+    parser.add_argument("--profile", help="write a cProfile of --runs requests of --profile-url to this file")
+    parser.add_argument("--profile-url", default="/admin/", help="the page to profile (default: the dashboard)")
     args = parser.parse_args()
 
     if not (args.reuse and database_exists()):  # --reuse on a machine without it: made here
@@ -358,10 +359,10 @@ def main() -> None:
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(args.runs):
-            client.get("/admin/", secure=True)
+            client.get(args.profile_url, secure=True)
         profiler.disable()
         profiler.dump_stats(args.profile)
-        print(f"profile of {args.runs} dashboard requests: {args.profile}")
+        print(f"profile of {args.runs} requests of {args.profile_url}: {args.profile}")
     # Each registered panel alone (a fresh copy of the user per call: no scope kept from the
     # previous call), then the rest of the page: the admin's app list, the template.
     from core.registry import dashboard_panels
