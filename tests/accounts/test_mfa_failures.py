@@ -109,3 +109,18 @@ def test_after_the_cool_off_the_account_logs_in_with_password_and_code(client, t
     _start(client, totp_user)
     assert client.post(MFA, {"code": valid}).status_code == 302
     assert client.get("/portal/").wsgi_request.user == totp_user
+
+
+@pytest.mark.django_db
+def test_opening_the_email_page_does_not_stop_a_second_factor_being_added(deputy):
+    """The e-mail page records the address (unverified: verification is off); the authenticator
+    page must still open afterwards, not send the person back with "verify your e-mail first"."""
+    from allauth.account.models import EmailAddress
+
+    from tests.e2e.test_walk_urls import logged_in
+
+    client = logged_in(deputy)  # by password a moment ago: no reauthentication asked
+    assert client.get("/accounts/email/").status_code == 200
+    assert EmailAddress.objects.filter(user=deputy, verified=False).exists()
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert response.status_code == 200, response.get("Location")

@@ -1,14 +1,13 @@
-"""Every page of the URL list, in a browser, as the role that may open it: accessible and reflowing.
+"""Every page of the URL list, in a browser, as every role that may open it: accessible and reflowing.
 
 The URLs come from the resolver (the same walk as tests/security/test_bad_input.py), so a new page
 is checked the day it is added: every pattern without arguments, and for a pattern with an id,
 one real object of the small demo-like dataset that test builds (suggestions in every state,
-activities, deputies, notifications). Each is opened as its role: a deputy for /portal/ and
-/inbox/, a unit officer for /unit/, staff for /office/, /dashboard/ and the admin's index (the
-admin's model pages have their own tests); elsewhere the first of anonymous, deputy, unit officer,
-staff that gets the page. What is not an HTML page for anyone (a download, an export, a POST-only
-action, a redirect) is left out by its answer; a parameter-less one must be named in NOT_PAGES
-with its reason, or test_every_page_without_arguments_is_walked fails.
+activities, deputies, notifications). Each URL is opened as each of anonymous, deputy, unit
+officer, city staff and district staff that gets an HTML page there (a refusal or a redirect to
+the login page is not a page for that role). What is not an HTML page for anyone (a download, an
+export, a POST-only action, a redirect) is left out by its answer; a parameter-less one must be
+named in NOT_PAGES with its reason, or test_every_page_without_arguments_is_walked fails.
 
 On each page, on a 320-px phone (WCAG 1.4.10 reflow, GB/T 37668-2019):
 - axe-core finds no serious or critical violation (contrast, names, labels, landmarks, lang);
@@ -16,6 +15,9 @@ On each page, on a 320-px phone (WCAG 1.4.10 reflow, GB/T 37668-2019):
 - every form field has a label (or an aria-label / aria-labelledby);
 - the page's ``<html lang>`` is zh-CN (the browser asks for Chinese), and a page with the site's
   header begins with the skip link to #main.
+Then, in the same load, with text at 200% (WCAG 1.4.4) on a 1280-px desktop window (the root font
+size doubled; the site sizes text in rem): nothing scrolls sideways and no box that hides its
+overflow cuts its text off.
 
 Fast on purpose: one browser, one page per role reused for all its URLs; the plan (who opens what)
 is made with Django's test client, so the browser only loads pages that are pages.
@@ -43,16 +45,12 @@ from tests.security.test_bad_input import ROUTES, _model_for, build_world, fill,
 
 PHONE = {"width": 320, "height": 720}
 
-# The role whose pages these are (by path); elsewhere: the first role that gets the page.
-PREFIX_ROLES = (
-    ("/portal/", "deputy"),
-    ("/inbox/", "deputy"),
-    ("/unit/", "unit_officer"),
-    ("/office/", "staff"),
-    ("/dashboard/", "staff"),
-    ("/admin/", "staff"),
-)
-FALLBACK_ROLES = ("anonymous", "deputy", "unit_officer", "staff")
+# Everyone who may open a page: each role tries every URL (a refusal or a redirect to the login
+# page is not a page for that role). District staff see the office's pages within their district.
+ROLES = ("anonymous", "deputy", "unit_officer", "staff", "district_staff")
+# Text at 200% (WCAG 1.4.4): a desktop window with the root font size doubled (the site's CSS
+# sizes text and spacing in rem); nothing may then scroll sideways or be cut off.
+DESKTOP = {"width": 1280, "height": 800}
 ADMIN_INDEX = ("admin:index", "/admin/")
 
 # Parameter-less URL names that are not pages to walk, each with its reason. Keep it short: a page
@@ -106,19 +104,30 @@ _PROBE = """() => {
 }"""
 
 
+# Text at 200%: the root font size doubled, then what scrolls sideways or is cut off.
+_LARGE_TEXT_PROBE = """async () => {
+  document.documentElement.style.fontSize = '200%';
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const clipped = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const cs = getComputedStyle(el);
+    if (!/(hidden|clip)/.test(cs.overflowX) || cs.textOverflow === 'ellipsis') continue;
+    if (el.clientWidth <= 1 || el.closest('[hidden], [aria-hidden=true], .sr-only, .visually-hidden')) continue;
+    if (!(el.innerText || '').trim()) continue;
+    if (el.scrollWidth > el.clientWidth + 1) clipped.push(el.outerHTML.slice(0, 120));
+  }
+  const result = {scrollWidth: document.documentElement.scrollWidth, clipped: clipped.slice(0, 3)};
+  document.documentElement.style.fontSize = '';
+  return result;
+}"""
+
+
 @dataclass(frozen=True)
 class Visit:
     name: str  # the URL's name, "namespace:name"
     path: str
     role: str
     parameterless: bool
-
-
-def _role_for(path: str) -> tuple[str, ...]:
-    for prefix, role in PREFIX_ROLES:
-        if path.startswith(prefix):
-            return (role,)
-    return FALLBACK_ROLES
 
 
 def _name_of(path: str) -> str | None:
@@ -145,9 +154,10 @@ def logged_in(user) -> Client:
 
 
 def plan(world) -> list[Visit]:
-    """Who opens what: every URL once, as the first role of its own that gets an HTML page."""
+    """Who opens what: every URL as each role that gets an HTML page there (for a URL with ids,
+    the first sample object that is a page for some role)."""
     clients = {"anonymous": Client()}
-    for role in ("deputy", "unit_officer", "staff"):
+    for role in ROLES[1:]:
         clients[role] = logged_in(world.users[role])
     routes = [[ADMIN_INDEX[1]]]
     for route in ROUTES:
@@ -160,9 +170,10 @@ def plan(world) -> list[Visit]:
             if name is None or path in seen or name in NOT_PAGES:
                 continue
             seen.add(path)
-            role = next((r for r in _role_for(path) if _is_page(clients[r].get(path))), None)
-            if role is not None:
-                visits.append(Visit(name=name, path=path, role=role, parameterless=path in parameterless_paths()))
+            roles = [r for r in ROLES if _is_page(clients[r].get(path))]
+            if roles:
+                parameterless = path in parameterless_paths()
+                visits += [Visit(name=name, path=path, role=r, parameterless=parameterless) for r in roles]
                 break
     return visits
 
@@ -298,9 +309,18 @@ def test_every_page_is_accessible_at_320_px_for_its_role(
             for v in violations:
                 if v["impact"] in BLOCKING_IMPACTS:
                     problems.append(f"{where}: axe {_describe_violation(v)}")
+            # The same page on a desktop with text at 200%, without loading it again.
+            page.set_viewport_size(DESKTOP)
+            large = page.evaluate(_LARGE_TEXT_PROBE)
+            page.set_viewport_size(PHONE)
+            if large["scrollWidth"] > DESKTOP["width"]:
+                problems.append(f"{where}: with text at 200% scrolls sideways (scrollWidth {large['scrollWidth']})")
+            if large["clipped"]:
+                problems.append(f"{where}: with text at 200% cuts off: {large['clipped']}")
         context.close()
     took = time.monotonic() - started
-    print(f"walked {len(visits)} pages as {len(by_role)} roles in {took:.0f} s")
+    pages = len({v.path for v in visits})
+    print(f"walked {pages} pages ({len(visits)} visits) as {len(by_role)} roles in {took:.0f} s")
     assert not problems, f"{len(problems)} problems on {len(visits)} pages:\n" + "\n".join(problems)
 
 
@@ -362,3 +382,20 @@ def test_large_text_and_high_contrast_at_320_px(
                 problems.append(f"{where}: axe {_describe_violation(v)}")
         context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.e2e
+def test_the_large_text_probe_finds_what_overflows_and_what_is_cut_off(browser, browser_context_args):
+    """The 200% check is not blind: a fixed-width row in rem scrolls, a box that hides its text is cut."""
+    context = browser.new_context(**{**browser_context_args, "viewport": DESKTOP})
+    page = context.new_page()
+    page.set_content(
+        "<html><body><div style='width:50rem'>宽</div>"
+        "<p style='width:10rem;overflow:hidden;white-space:nowrap'>" + "很长的一行文字" * 8 + "</p></body></html>"
+    )
+    large = page.evaluate(_LARGE_TEXT_PROBE)
+    assert large["scrollWidth"] > DESKTOP["width"]
+    assert large["clipped"] and large["clipped"][0].startswith("<p")
+    page.set_content("<html><body><p>短</p></body></html>")
+    assert page.evaluate(_LARGE_TEXT_PROBE) == {"scrollWidth": DESKTOP["width"], "clipped": []}
+    context.close()
