@@ -320,3 +320,22 @@ def bulk_items(*, n: int, deputy_user, staff, unit, session=None, start: int = 1
         ]
     )
     return items
+
+
+def open_livelihood_cycle(staff, congress):
+    """Next year's livelihood cycle of ``congress``, collecting ideas from three days ago for ten
+    more days, one seat."""
+    from livelihood import services as livelihood_services
+
+    today = timezone.localdate()
+    cycle = livelihood_services.cycle_create(
+        actor=staff,
+        congress=congress,
+        year=today.year + 1,
+        title=f"{today.year + 1}年度民生实事项目",
+        opens_on=today - datetime.timedelta(days=3),
+        closes_on=today + datetime.timedelta(days=10),
+        seats=1,
+    )
+    livelihood_services.cycle_open_collection(actor=staff, cycle=cycle)
+    return cycle

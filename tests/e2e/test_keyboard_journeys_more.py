@@ -8,17 +8,15 @@ pressed with Enter; only the first page is opened with ``goto``.
 3. A deputy reads a study material sent to them: the office sees the read receipt.
 """
 
-import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from livelihood import services as livelihood_services
 from livelihood.models import Idea
 from tests import builders, factories
 from tests.accounts.test_mfa_failures import _codes
+from tests.builders import open_livelihood_cycle
 from tests.conftest import with_totp
 from tests.e2e import test_keyboard_journeys as keys
 from tests.e2e.test_keyboard_journeys import PASSWORD, by_id, by_text, log_in_by_keys, tab_to
@@ -58,17 +56,7 @@ def test_a_citizen_proposes_a_livelihood_idea_by_keyboard(page, live_server, cit
     congress, _term = city
     settings.PUBLIC_FORM_MIN_FILL_SECONDS = 0
     staff = factories.StaffFactory(congress=congress, full_name="工作人员甲")
-    today = timezone.localdate()
-    cycle = livelihood_services.cycle_create(
-        actor=staff,
-        congress=congress,
-        year=today.year + 1,
-        title=f"{today.year + 1}年度民生实事项目",
-        opens_on=today - datetime.timedelta(days=3),
-        closes_on=today + datetime.timedelta(days=10),
-        seats=1,
-    )
-    livelihood_services.cycle_open_collection(actor=staff, cycle=cycle)
+    cycle = open_livelihood_cycle(staff, congress)
     page.goto("/livelihood/")
     tab_to(page, by_text("a", "提出建议"), max_steps=120, where="livelihood home")
     page.keyboard.press("Enter")

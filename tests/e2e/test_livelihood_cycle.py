@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from livelihood import services
 from livelihood.models import Cycle, Idea, Project, Rating, Report
 from tests import factories
-from tests.builders import make_deputy_user, officer_of
+from tests.builders import make_deputy_user, officer_of, open_livelihood_cycle
 from tests.e2e import test_liaison_journeys as journeys
 
 # One viewport: the phone, where deputies and the public are and where reflow is checked
@@ -48,17 +48,7 @@ def world(live_server, settings):
     staff = factories.StaffFactory(congress=city, full_name="工作人员甲", email="staff@example.org")
     unit = factories.UnitFactory(congress=city, name="示例市民政局")
     officer = officer_of(unit, "民政局联系人")
-    today = timezone.localdate()
-    cycle = services.cycle_create(
-        actor=staff,
-        congress=city,
-        year=today.year + 1,
-        title=f"{today.year + 1}年度民生实事项目",
-        opens_on=today - datetime.timedelta(days=3),
-        closes_on=today + datetime.timedelta(days=10),
-        seats=1,
-    )
-    services.cycle_open_collection(actor=staff, cycle=cycle)
+    cycle = open_livelihood_cycle(staff, city)
     return {"city": city, "li": li, "staff": staff, "unit": unit, "officer": officer, "cycle": cycle}
 
 
