@@ -10,7 +10,8 @@ export, a POST-only action, a redirect) is left out by its answer; a parameter-l
 named in NOT_PAGES with its reason, or test_every_page_without_arguments_is_walked fails.
 
 On each page, on a 320-px phone (WCAG 1.4.10 reflow, GB/T 37668-2019):
-- axe-core finds no serious or critical violation (contrast, names, labels, landmarks, lang);
+- axe-core finds no serious or critical violation (contrast, names, labels, landmarks, lang),
+  and no heading out of order, missing <h1> or empty heading;
 - nothing scrolls sideways: ``document.documentElement.scrollWidth <= 320``;
 - every form field has a label (or an aria-label / aria-labelledby);
 - the page's ``<html lang>`` is zh-CN (the browser asks for Chinese), and a page with the site's
@@ -51,6 +52,8 @@ ROLES = ("anonymous", "deputy", "unit_officer", "staff", "district_staff")
 # Text at 200% (WCAG 1.4.4): a desktop window with the root font size doubled (the site's CSS
 # sizes text and spacing in rem); nothing may then scroll sideways or be cut off.
 DESKTOP = {"width": 1280, "height": 800}
+# Headings in order, one <h1>, none empty: axe rates these "moderate"; here they fail the walk too.
+HEADING_RULES = ("heading-order", "page-has-heading-one", "empty-heading")
 ADMIN_INDEX = ("admin:index", "/admin/")
 
 # Parameter-less URL names that are not pages to walk, each with its reason. Keep it short: a page
@@ -307,7 +310,7 @@ def test_every_page_is_accessible_at_320_px_for_its_role(
                 problems.append(f"{where}: the first link is {probe['firstLink']!r}, not the skip link to #main")
             violations = axe.run(page).response["violations"]
             for v in violations:
-                if v["impact"] in BLOCKING_IMPACTS:
+                if v["impact"] in BLOCKING_IMPACTS or v["id"] in HEADING_RULES:
                     problems.append(f"{where}: axe {_describe_violation(v)}")
             # The same page on a desktop with text at 200%, without loading it again.
             page.set_viewport_size(DESKTOP)
