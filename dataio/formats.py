@@ -17,6 +17,7 @@ import datetime
 import io
 import json
 import os
+import re
 import zipfile
 
 from django.conf import settings
@@ -235,12 +236,15 @@ class XLSX(base_formats.XLSX):
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
                     raise ImportFileError(_("The workbook is too large once unpacked; split it into smaller files."))
+                has_error_cells = _has_error_cells(archive)
+            if not has_error_cells:
+                return _build_dataset(*_calamine_rows(data))
             # data_only: a formula cell gives its last computed value, never the formula.
             book = _open_workbook(io.BytesIO(data))
         except ImportFileError:
             raise
         except Exception:
-            # BadZipFile, InvalidFileException, KeyError (a zip without a workbook) …
+            # BadZipFile, InvalidFileException, KeyError (a zip without a workbook), CalamineError …
             raise ImportFileError(
                 _("This file is not a readable Excel workbook (.xlsx). Save it again in Excel or WPS as .xlsx.")
             )
@@ -277,6 +281,8 @@ class XLSX(base_formats.XLSX):
 
 
 # --- A lean reader of the sheet's cells ---
+# Workbooks are read by calamine (``_calamine_rows``), except those with an error cell, which
+# calamine reads as empty: those go through openpyxl, with the lean reader below.
 # openpyxl's read-only parser builds an object per string cell and per shared string; for
 # 150,000 cells that is two thirds of the time of an import's preview. These functions give
 # exactly what ``ReadOnlyWorksheet.iter_rows(values_only=True)`` gives (the same rows, the
@@ -287,6 +293,36 @@ class XLSX(base_formats.XLSX):
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _VALUE, _INLINE, _TEXT, _RUN, _SI = (_NS + tag for tag in ("row", "v", "is", "t", "r", "si"))
 _COLUMNS: dict[str, int] = {}
+
+
+def _has_error_cells(archive: zipfile.ZipFile) -> bool:
+    """Whether a worksheet holds an error cell (#N/A, #REF! …), which calamine reads as empty."""
+    for info in archive.infolist():
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            if _ERROR_CELL.search(archive.read(info.filename)):
+                return True
+    return False
+
+
+_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*\st=[\"']e[\"']")
+
+
+def _calamine_rows(data: bytes) -> tuple[list, list[list]]:
+    """The first sheet's header and data rows, read by calamine (compiled; five times openpyxl's speed).
+
+    Values come as openpyxl gives them with ``data_only``: a formula's last computed value,
+    dates by the cell's number format, empty cells as None. Whole numbers come back as
+    floats, as openpyxl gives them for number cells; ``_excel_value`` makes them ints.
+    """
+    from python_calamine import CalamineWorkbook
+
+    with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+        values = book.get_sheet_by_index(0).to_python(skip_empty_area=False, nrows=MAX_ROWS + 1002)
+    if not values:
+        return [], []
+    headers = [None if v == "" else v for v in values[0]]
+    rows = [[None if v == "" else _excel_value(v) for v in row] for row in values[1:]]
+    return headers, rows
 
 
 def _column(reference: str) -> int:
@@ -582,6 +618,42 @@ class PortalImportExportMixin(ImportExportMixin):
     tmp_storage_class = MediaStorage
     # Every row is listed with its problems; a traceback helps nobody in the office.
     import_error_display = ("message",)
+
+    def _create_log_entry(self, user_pk, rows, import_type, action_flag):
+        """The admin history's entry per imported row, in one statement on PostgreSQL
+        (``LogEntry.objects.log_actions`` builds and prepares a model instance per row, a
+        second's work for 10,000 rows), with a message in the office's language."""
+        from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connections, router
+
+        if not rows:
+            return
+        message = {ADDITION: _("Added by an import."), CHANGE: _("Changed by an import.")}.get(
+            action_flag, _("Deleted by an import.")
+        )
+        using = router.db_for_write(LogEntry)
+        kinds = {type(obj) for obj in rows}
+        if connections[using].vendor != "postgresql" or len(kinds) != 1:
+            LogEntry.objects.log_actions(user_pk, rows, action_flag, change_message=message)
+            return
+        content_type = ContentType.objects.db_manager(using).get_for_model(kinds.pop(), for_concrete_model=False)
+        table = connections[using].ops.quote_name(LogEntry._meta.db_table)
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (action_time, user_id, content_type_id, object_id, object_repr, "
+                "action_flag, change_message) SELECT %s, %s, %s, u.object_id, u.object_repr, %s, %s "
+                "FROM UNNEST(%s::text[], %s::text[]) AS u(object_id, object_repr)",
+                [
+                    timezone.now(),
+                    user_pk,
+                    content_type.pk,
+                    action_flag,
+                    message,
+                    [str(obj.pk) for obj in rows],
+                    [str(obj)[:200] for obj in rows],
+                ],
+            )
 
     def get_import_context_data(self, **kwargs):
         context = super().get_import_context_data(**kwargs)

@@ -49,6 +49,9 @@ LOOKUP_CHUNK = 900
 LOOKUP_CHUNK_POSTGRES = 20_000
 
 
+_UNKNOWN = object()
+
+
 def is_empty(value) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
@@ -395,6 +398,7 @@ class PortalResource(resources.ModelResource):
             self._name_of[id(field)] = name
         self._import_fields = None
         self._show_personal = None
+        self._scope = _UNKNOWN
         self._present: set[str] = set()
         self._to_read: list[str] = []
         self._ignored_personal: set[str] = set()
@@ -412,14 +416,20 @@ class PortalResource(resources.ModelResource):
         return self._show_personal
 
     def scope_ids(self) -> list[int] | None:
-        """Congress ids the actor may import into or export from; None means all."""
-        if self.user is None or not getattr(self.user, "is_authenticated", False):
-            return []
-        return roles.congress_scope_ids(self.user)
+        """Congress ids the actor may import into or export from; None means all.
+
+        Asked once per row: kept for the import or export under way (reset when one starts)."""
+        if self._scope is _UNKNOWN:
+            if self.user is None or not getattr(self.user, "is_authenticated", False):
+                self._scope = []
+            else:
+                scope = roles.congress_scope_ids(self.user)
+                self._scope = None if scope is None else frozenset(scope)
+        return None if self._scope is None else list(self._scope)
 
     def in_scope(self, congress_id) -> bool:
-        scope = self.scope_ids()
-        return scope is None or congress_id in scope
+        self.scope_ids()
+        return self._scope is None or congress_id in self._scope
 
     def scope_queryset(self, queryset):
         """The records the actor may export or update; subclasses filter by congress."""
@@ -543,6 +553,7 @@ class PortalResource(resources.ModelResource):
         self.user = kwargs.get("user") or self.user
         self.request = kwargs.get("request") or self.request or current_request()
         self._import_fields, self._show_personal, self._seen_ids = None, None, {}
+        self._scope = _UNKNOWN
         if not getattr(self.user, "is_authenticated", False):
             problems = [_("An import needs the person who runs it.")]
         else:
@@ -818,7 +829,7 @@ class PortalResource(resources.ModelResource):
         return super().export(queryset, **kwargs)
 
     def before_export(self, queryset, **kwargs):
-        self._show_personal = None
+        self._show_personal, self._scope = None, _UNKNOWN
         if queryset is None:
             return
         columns = self.clear_personal_names(kwargs.get("export_fields"))

@@ -286,6 +286,20 @@ def main():
         DeputyResource, "import_data", lambda *a, **k: "validate/preview" if k.get("dry_run") else "write (confirm)"
     )
 
+    # Parts inside the steps above (not added to them): where the confirm's time goes.
+    from import_export.admin import ImportExportMixin
+    from import_export.resources import Resource
+
+    from deputies import resources as deputy_resources
+    from portal.admin_site import PortalAdminSite
+
+    inner = Timer()
+    inner.wrap(Resource, "import_row", lambda *a, **k: "row checks (both steps)")
+    inner.wrap(DeputyResource, "bulk_create", lambda *a, **k: "bulk insert (confirm)")
+    inner.wrap(ImportExportMixin, "_log_actions", lambda *a, **k: "admin log entries")
+    inner.wrap(deputy_resources, "user_sync_roles_many", lambda *a, **k: "accounts' roles")
+    inner.wrap(PortalAdminSite, "get_app_list", lambda *a, **k: "admin app list")
+
     statements: dict[str, list] = {}
 
     def record(execute, sql, params, many, context):
@@ -346,6 +360,8 @@ def main():
         print(f"    {label:<18} {spent.get(label, 0.0):6.2f} s   cpu {timer.cpu.get(label, 0.0):5.2f} s")
     other_cpu = cpu_done - cpu_started - sum(timer.cpu.values())
     print(f"    {'other':<18} {other:6.2f} s   cpu {other_cpu:5.2f} s   (upload, storage, rendering, sessions)")
+    for label, seconds in inner.spent.items():
+        print(f"      of which {label:<24} {seconds:6.2f} s   cpu {inner.cpu[label]:5.2f} s")
     print(f"  load average {os.getloadavg()[0]:.1f}; cpu of this process {cpu_done - cpu_started:.2f} s")
     if args.queries:
         print(f"  queries: {sum(n for n, _t in statements.values())}, {sum(t for _n, t in statements.values()):.2f} s")

@@ -407,3 +407,89 @@ def test_lean_reader_reads_a_roster_as_openpyxl_does():
     content = _with_shared_strings(roster(50))
     expected = list(openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True).active.values)
     assert list(formats.sheet_values(formats._open_workbook(io.BytesIO(content)).worksheets[0])) == expected
+
+
+# --- calamine reads the workbook; an error cell sends it to the exact reader ---
+
+
+def _normalised(rows) -> list[tuple]:
+    """openpyxl's rows as the import reads them: whole numbers as ints, text stripped, empty as None."""
+    return [tuple(formats._excel_value(v) for v in row) for row in rows]
+
+
+@pytest.mark.parametrize("shared_strings", [False, True], ids=["inline strings", "shared strings"])
+def test_calamine_reads_what_openpyxl_reads(shared_strings):
+    content = _varied_workbook()
+    if shared_strings:
+        content = _with_shared_strings(content)
+    expected = _normalised(openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True).active.values)
+    headers, rows = formats._calamine_rows(content)
+    width = len(expected[0])
+    got = [tuple(headers)] + [tuple(row) + (None,) * (width - len(row)) for row in rows]
+    # A date-only cell comes as a date from calamine, as midnight from openpyxl: the import's
+    # date widget reads both the same.
+    got = [
+        tuple(datetime.datetime.combine(v, datetime.time()) if type(v) is datetime.date else v for v in row)
+        for row in got
+    ]
+    assert got == expected
+    assert got[1][:4] == ("王芳", 13800001234, 2.5, True)
+
+
+def test_calamine_reads_a_roster_as_openpyxl_does():
+    content = _with_shared_strings(roster(30))  # the helper's extra row is row 40
+    expected = _normalised(openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True).active.values)
+    headers, rows = formats._calamine_rows(content)
+    assert [tuple(headers), *map(tuple, rows)] == expected
+
+
+def test_the_import_does_not_open_the_workbook_with_openpyxl(monkeypatch):
+    def no_openpyxl(source):
+        raise AssertionError("openpyxl read the workbook")
+
+    monkeypatch.setattr(formats, "_open_workbook", no_openpyxl)
+    dataset = XLSX().create_dataset(roster(3))
+    assert dataset["姓名"] == ["代表0", "代表1", "代表2"]
+
+
+def _with_error_cell(content: bytes, cell: str, error: str) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rf'<c r="{cell}"[^>]*>.*?</c>'.encode(), f'<c r="{cell}" t="e"><v>{error}</v></c>'.encode(), data
+                )
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def test_a_formula_error_in_a_cell_is_reported_not_read_as_empty(staff, units):
+    # calamine reads error cells (#N/A, #REF!) as empty: an optional column would be
+    # imported blank without a word. Such a workbook is read by the exact reader instead.
+    content = _with_error_cell(roster(3), "H3", "#REF!")
+    dataset = XLSX().create_dataset(content)
+    assert dataset["当选日期"][1] == "#REF!"
+    result = DeputyResource(user=staff).import_data(dataset, dry_run=False, user=staff, file_name="roster.xlsx")
+    messages = [str(m) for row in result.invalid_rows for ms in row.error_dict.values() for m in ms]
+    assert any("#REF!" in m for m in messages), messages
+    assert [row.number for row in result.invalid_rows] == [3]
+    assert Deputy.objects.count() == 0
+
+
+def test_the_admin_history_has_an_entry_per_imported_row(staff_client, units):
+    from django.contrib.admin.models import ADDITION, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    response = _upload(staff_client, roster(3))
+    confirm = response.context["confirm_form"].initial
+    staff_client.post("/admin/deputies/deputy/process_import/", {**confirm, "confirm": "1"})
+    deputies = {str(d.pk): str(d) for d in Deputy.objects.all()}
+    entries = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Deputy))
+    assert {e.object_id: e.object_repr for e in entries} == deputies
+    assert {e.action_flag for e in entries} == {ADDITION}
+    assert {e.get_change_message() for e in entries} == {"Added by an import."}
+    assert {e.user_id for e in entries} == {response.wsgi_request.user.pk}
+    assert all(e.get_edited_object() is not None for e in entries)
