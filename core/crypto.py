@@ -17,6 +17,8 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.dispatch import receiver
+from django.test.signals import setting_changed
 
 # Every ciphertext starts with this marker, so a value can be told apart from plain text
 # (rows written before encryption was turned on are read as they are).
@@ -34,8 +36,23 @@ def _keys(current: str, old: tuple[str, ...]) -> tuple[MultiFernet, tuple[bytes,
     return MultiFernet(fernets), tuple(_derive(key, b"lookup-hash") for key in secrets)
 
 
+_CURRENT = None
+
+
 def _current():
-    return _keys(settings.PERSONAL_DATA_KEY, tuple(settings.PERSONAL_DATA_OLD_KEYS or ()))
+    # Asked for every value written or looked up (tens of thousands in an import): kept
+    # until the keys' settings change (``setting_changed``: tests and key rotation drills).
+    global _CURRENT
+    if _CURRENT is None:
+        _CURRENT = _keys(settings.PERSONAL_DATA_KEY, tuple(settings.PERSONAL_DATA_OLD_KEYS or ()))
+    return _CURRENT
+
+
+@receiver(setting_changed)
+def _keys_changed(setting, **kwargs):
+    global _CURRENT
+    if setting in ("PERSONAL_DATA_KEY", "PERSONAL_DATA_OLD_KEYS"):
+        _CURRENT = None
 
 
 def encrypt(value: str) -> str:
