@@ -56,6 +56,8 @@ def watched_tables() -> frozenset[str]:
         names = {model._meta.db_table for config in configs for model in config.get_models(include_auto_created=True)}
         # The user's groups and own permissions (the user's other columns are read per request).
         names.update(field.remote_field.through._meta.db_table for field in get_user_model()._meta.many_to_many)
+        # The handling units: offered in kept filter forms, counted per unit.
+        names.add(apps.get_model("accounts", "Unit")._meta.db_table)
         _tables = frozenset(names)
     return _tables
 

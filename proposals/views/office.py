@@ -13,8 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -115,11 +117,36 @@ def suggestion_list(request):
         row.mark = "overdue" if "overdue" in marks else "soon" if "soon" in marks else None
     query = request.GET.copy()
     query.pop("page", None)
+    query, filtered = query.urlencode(), any(filters.values())
     return render(
         request,
         "proposals/office/list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "filtered": any(filters.values())},
+        {
+            "form": form,
+            "filters_html": _filters_html(request, form, query, filtered),
+            "page": page,
+            "query": query,
+            "filtered": filtered,
+        },
     )
+
+
+def _filters_html(request, form, query: str, filtered: bool) -> str:
+    """The filter form as HTML, kept like the dashboards' figures (``core.figures``): its lists
+    of sessions, fields and units are the actor's, and rendering their options is a third of
+    the list's time. Renewed with any change to the records, so a new unit is offered at once."""
+    from core import figures
+
+    user = request.user
+    found = figures.cached(
+        ("office-list-filters", user.pk, user.congress_id, query),
+        lambda: {
+            "html": render_to_string(
+                "proposals/office/_list_filters.html", {"form": form, "filtered": filtered}, request=request
+            )
+        },
+    )
+    return mark_safe(found["html"])  # rendered by the template above, escaped there
 
 
 @login_required
