@@ -109,12 +109,20 @@ def suggestion_list(request):
     page = paginate(request, rows, size=PAGE_SIZE)
     today = timezone.localdate()
     warn_from = warn_until(today)
+    # Each label translated once per page (``get_FOO_display`` hashes every choice per call).
+    statuses, kinds, roles = (
+        {value: str(label) for value, label in choices}
+        for choices in (Suggestion.Status.choices, Suggestion.Kind.choices, Assignment.Role.choices)
+    )
     for row in page.object_list:
         marks = {
             deadline_mark(a.deadline, today, awaiting=a.status in selectors.AWAITING, warn_from=warn_from)
             for a in row.current_assignments
         }
         row.mark = "overdue" if "overdue" in marks else "soon" if "soon" in marks else None
+        row.status_label, row.kind_label = statuses.get(row.status, row.status), kinds.get(row.kind, row.kind)
+        for a in row.current_assignments:
+            a.role_label = roles.get(a.role, a.role)
     query = request.GET.copy()
     query.pop("page", None)
     query, filtered = query.urlencode(), any(filters.values())
