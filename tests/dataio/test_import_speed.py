@@ -389,12 +389,17 @@ def _varied_workbook() -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("shared_strings", [False, True], ids=["inline strings", "shared strings"])
-def test_lean_reader_reads_what_openpyxl_reads(shared_strings):
+def _varied(shared_strings: bool) -> tuple[bytes, list[tuple]]:
+    """The varied workbook (with its strings shared, or inline) and openpyxl's rows of it."""
     content = _varied_workbook()
     if shared_strings:
         content = _with_shared_strings(content)
-    expected = list(openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True).active.values)
+    return content, list(openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True).active.values)
+
+
+@pytest.mark.parametrize("shared_strings", [False, True], ids=["inline strings", "shared strings"])
+def test_lean_reader_reads_what_openpyxl_reads(shared_strings):
+    content, expected = _varied(shared_strings)
     book = formats._open_workbook(io.BytesIO(content))
     got = list(formats.sheet_values(book.worksheets[0]))
     assert got == expected
@@ -419,10 +424,8 @@ def _normalised(rows) -> list[tuple]:
 
 @pytest.mark.parametrize("shared_strings", [False, True], ids=["inline strings", "shared strings"])
 def test_calamine_reads_what_openpyxl_reads(shared_strings):
-    content = _varied_workbook()
-    if shared_strings:
-        content = _with_shared_strings(content)
-    expected = _normalised(openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True).active.values)
+    content, expected = _varied(shared_strings)
+    expected = _normalised(expected)
     headers, rows = formats._calamine_rows(content)
     width = len(expected[0])
     got = [tuple(headers)] + [tuple(row) + (None,) * (width - len(row)) for row in rows]
