@@ -339,3 +339,18 @@ def open_livelihood_cycle(staff, congress):
     )
     livelihood_services.cycle_open_collection(actor=staff, cycle=cycle)
     return cycle
+
+
+def logged_in(user):
+    """A client logged in as ``user`` a moment ago by password, as allauth records it, so the
+    pages behind a fresh password (the two-factor settings) open without the reauthentication step."""
+    from allauth.account.internal.flows.login import record_authentication
+    from django.test import Client, RequestFactory
+
+    client = Client()
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    request.session, request.user = client.session, user
+    record_authentication(request, user, "password", reauthenticated=True)
+    request.session.save()
+    return client

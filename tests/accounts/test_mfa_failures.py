@@ -117,7 +117,7 @@ def test_opening_the_email_page_does_not_stop_a_second_factor_being_added(deputy
     page must still open afterwards, not send the person back with "verify your e-mail first"."""
     from allauth.account.models import EmailAddress
 
-    from tests.e2e.test_walk_urls import logged_in
+    from tests.builders import logged_in
 
     client = logged_in(deputy)  # by password a moment ago: no reauthentication asked
     assert client.get("/accounts/email/").status_code == 200

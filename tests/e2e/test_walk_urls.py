@@ -28,11 +28,10 @@ import time
 from dataclasses import dataclass
 
 import pytest
-from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.apps import apps
 from django.conf import settings as django_settings
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
@@ -40,6 +39,7 @@ from accounts.services import user_sync_roles
 from deputies.models import Deputy, StandingCommitteeMember
 from liaison.models import ContactAssignment
 from tests import factories
+from tests.builders import logged_in
 from tests.e2e.conftest import BLOCKING_IMPACTS, _describe_violation
 from tests.security.test_admin_matrix import _congress_rows
 from tests.security.test_bad_input import ROUTES, _model_for, build_world, fill, real_paths
@@ -142,18 +142,6 @@ def _name_of(path: str) -> str | None:
 
 def _is_page(response) -> bool:
     return response.status_code == 200 and response.get("Content-Type", "").startswith("text/html")
-
-
-def logged_in(user) -> Client:
-    """A client logged in as ``user`` a moment ago by password, as allauth records it, so the
-    pages behind a fresh password (the two-factor settings) open without the reauthentication step."""
-    client = Client()
-    client.force_login(user)
-    request = RequestFactory().get("/")
-    request.session, request.user = client.session, user
-    record_authentication(request, user, "password", reauthenticated=True)
-    request.session.save()
-    return client
 
 
 def plan(world) -> list[Visit]:
