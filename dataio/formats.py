@@ -50,7 +50,7 @@ MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 50_000)
 MAX_UNPACKED_BYTES = getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
 
 ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the older Excel .xls (and .doc: calamine refuses those)
 
 
 class ImportFileError(ValueError):
@@ -80,12 +80,8 @@ def content_error(kind: str, expected: str) -> str | None:
     if kind == "empty":
         return _("The file is empty.")
     if expected == "xlsx":
-        if kind == "ole":
-            return _(
-                "This is an old Excel .xls file. Open it in Excel or WPS and save it as .xlsx, then upload it again."
-            )
-        if kind != "zip":
-            return _("This file is not an Excel workbook (.xlsx). Upload an .xlsx file or a CSV file.")
+        if kind not in ("zip", "ole"):
+            return _("This file is not an Excel workbook (.xlsx or .xls). Upload an Excel file or a CSV file.")
     if expected == "csv":
         if kind in ("zip", "ole"):
             return _("This file is an Excel workbook, not a CSV file. Choose the format “xlsx” and upload it again.")
@@ -229,9 +225,23 @@ class XLSX(base_formats.XLSX):
         return dataset
 
     def _read_workbook(self, data: bytes):
-        problem = content_error(sniff(data), "xlsx")
+        kind = sniff(data)
+        problem = content_error(kind, "xlsx")
         if problem:
             raise ImportFileError(problem)
+        if kind == "ole":
+            # The older Excel format (.xls, as many offices' systems still save it): calamine
+            # reads it too. Its error cells (#N/A) read as empty: no other reader to send them to.
+            try:
+                return _build_dataset(*_calamine_rows(data))
+            except ImportFileError:
+                raise
+            except Exception:
+                raise ImportFileError(
+                    _(
+                        "This file is not a readable Excel workbook (.xlsx or .xls). Save it again in Excel or WPS as .xlsx."
+                    )
+                )
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
@@ -246,7 +256,7 @@ class XLSX(base_formats.XLSX):
         except Exception:
             # BadZipFile, InvalidFileException, KeyError (a zip without a workbook), CalamineError …
             raise ImportFileError(
-                _("This file is not a readable Excel workbook (.xlsx). Save it again in Excel or WPS as .xlsx.")
+                _("This file is not a readable Excel workbook (.xlsx or .xls). Save it again in Excel or WPS as .xlsx.")
             )
         try:
             sheet = book.worksheets[0]

@@ -50,6 +50,8 @@ LOOKUP_CHUNK_POSTGRES = 20_000
 
 
 _UNKNOWN = object()
+# Columns every import leaves out: the row numbers a sheet starts with (序号, "No.").
+IGNORED_HEADERS = frozenset({"序号", "no.", "no"})
 
 
 def is_empty(value) -> bool:
@@ -188,17 +190,29 @@ class ChoiceWidget(widgets.Widget):
         return str(self.choices(value).label) if value else ""
 
 
+_MONTH, _DAY = r"(?:0?[1-9]|1[0-2])", r"(?:0?[1-9]|[12]\d|3[01])"
+_YEAR = re.compile(
+    rf"^(\d{{4}})(?:\s*年"  # 1975年
+    rf"|\s*[./\-]\s*{_MONTH}(?:\s*[./\-]\s*{_DAY})?"  # 1975.03, 1975-03-01
+    rf"|\s*年\s*{_MONTH}\s*月(?:\s*{_DAY}\s*日)?"  # 1975年3月, 1975年3月1日
+    rf"|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])?"  # 197503, 19750301
+    r")?$"
+)
+
+
 class YearWidget(widgets.Widget):
     _this_year = None
 
     def clean(self, value, row=None, **kwargs):
-        text = cell_text(value).removesuffix("年")
+        if isinstance(value, datetime.date):  # a date cell ("出生年月" as a date)
+            value = value.year
+        text = cell_text(value)
         if not text:
             return None
-        try:
-            year = int(text)
-        except ValueError:
-            year = 0
+        # Four digits, or a year with its month (and day) as rosters write a birth month:
+        # 1975, 1975年, 1975.03, 1975.3 (typed as a number), 1975年3月, 1975-03, 197503, 1975/3/1.
+        match = _YEAR.match(text)
+        year = int(match.group(1)) if match else 0
         if self._this_year is None:  # once per import: each resource has its own widgets
             self._this_year = timezone.localdate().year
         if not 1900 <= year <= self._this_year:
@@ -478,6 +492,11 @@ class PortalResource(resources.ModelResource):
         mapping, problems = self._header_map(), []
         headers, found, unknown, blank = [], {}, [], []
         for index, header in enumerate(dataset.headers or []):
+            if not is_empty(header) and self.header_key(header) in IGNORED_HEADERS:
+                # The row-number column rosters begin with: not data, dropped.
+                headers.append(f"__blank_{index}")
+                blank.append(f"__blank_{index}")
+                continue
             if is_empty(header):
                 if any(not is_empty(row[index]) for row in dataset):
                     problems.append(

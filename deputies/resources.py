@@ -176,6 +176,9 @@ class DeputyResource(PortalResource):
         "mobile": ("手机", "手机号"),
         "id_number": ("身份证号", "公民身份号码"),
         "employer": ("工作单位", "单位及职务"),
+        # Rosters give the birth month (1975.03, 1975年3月) or date; the year is kept.
+        "birth_year": ("出生年月", "出生日期", "出生年月日"),
+        "party": ("政治面貌",),
         "is_grassroots": ("基层代表",),
         "create_account": (gettext_lazy("Login account"), gettext_lazy("Has an account"), "开通账号"),
     }

@@ -201,7 +201,21 @@ def test_bad_dates(value):
 
 def test_years():
     assert YearWidget().clean("1975") == YearWidget().clean(1975.0) == YearWidget().clean("1975年") == 1975
-    for bad in ("75", "1850", "3000", "一九七五"):
+    # A birth month or date, as rosters give it: the year is kept.
+    for month in (
+        "1975.03",
+        "1975.3",
+        1975.1,
+        "1975年3月",
+        "1975年3月1日",
+        "1975-03",
+        "1975/3/1",
+        "197503",
+        "19750301",
+    ):
+        assert YearWidget().clean(month) == 1975, month
+    assert YearWidget().clean(datetime.date(1975, 3, 1)) == YearWidget().clean(datetime.datetime(1975, 3, 1)) == 1975
+    for bad in ("75", "1850", "3000", "一九七五", "1975.13", "1975-00", "19751", "197513", "1975年13月", "1975.1.32"):
         with pytest.raises(ValueError, match="is not a year"):
             YearWidget().clean(bad)
 

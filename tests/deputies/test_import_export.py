@@ -319,7 +319,8 @@ def test_unknown_column_is_named(staff, term, electoral_unit):
         (b"", XLSX, "empty"),
         (b"", CSV, "empty"),
         (b"PK\x03\x04" + b"garbage" * 10, XLSX, "not a readable Excel workbook"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, XLSX, ".xls"),
+        # An OLE file that is no workbook (a .doc, say): the older .xls format is read.
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, XLSX, "not a readable Excel workbook"),
         ("人大,姓名\n".encode(), CSV, "no data rows"),
     ],
 )
@@ -725,3 +726,86 @@ def test_bench_import_command_runs(db, capsys):
     out = capsys.readouterr().out
     assert "rows/s" in out
     assert Deputy.objects.count() == 30
+
+
+# --- rosters as offices keep them ---
+
+
+def test_a_roster_as_offices_keep_it_imports(staff, term, electoral_unit):
+    """A row-number column, the birth month instead of the year (as text, typed as a number,
+    as a date cell) and 政治面貌 for the party: what real rosters hold."""
+    import datetime
+
+    headers = ["序号", "人大", "选举单位", "姓名", "性别", "民族", "出生年月", "政治面貌", "工作单位及职务"]
+    rows = [
+        [1, CITY, "玄武区", "王芳", "女", "汉族", "1968.10", "中共党员", "示例市某中学教师"],
+        [2, CITY, "玄武区", "李强", "男", "回族", 1975.3, "民盟盟员", "某科技公司总经理"],
+        [3, CITY, "玄武区", "张敏", "女", "汉族", "1980年5月", "群众", "某社区党委书记"],
+        [4, CITY, "玄武区", "刘军", "男", "满族", datetime.date(1972, 11, 1), "无党派人士", "某医院主任医师"],
+    ]
+    result = run_import(DeputyResource, xlsx_bytes([headers, *rows]), staff)
+    assert problems(result) == []
+    got = {d.name: (d.birth_year, d.party, d.ethnicity) for d in Deputy.objects.all()}
+    assert got == {
+        "王芳": (1968, "中共党员", "汉族"),
+        "李强": (1975, "民盟盟员", "回族"),
+        "张敏": (1980, "群众", "汉族"),
+        "刘军": (1972, "无党派人士", "满族"),
+    }
+
+
+def test_a_birth_month_that_is_no_date_is_refused(staff, term, electoral_unit):
+    headers = ["人大", "选举单位", "姓名", "性别", "出生年月"]
+    result = run_import(DeputyResource, xlsx_bytes([headers, [CITY, "玄武区", "甲", "女", "1975.13"]]), staff)
+    assert problems(result) == [(2, "Birth year", "“1975.13” is not a year; write four digits, e.g. 1975.")]
+    assert Deputy.objects.count() == 0
+
+
+def _xls_bytes(rows) -> bytes:
+    """An .xls workbook (the older Excel format), with date cells formatted as dates."""
+    import datetime
+
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("代表名单")
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, datetime.date):
+                sheet.write(r, c, value, date_style)
+            else:
+                sheet.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_xls_roster_is_imported_through_the_admin(staff_client, term, electoral_unit):
+    import datetime
+
+    content = _xls_bytes(
+        [
+            HEADERS,
+            [CITY, "玄武区", "甲", "女", 1975, 13800005201, "", datetime.date(2022, 1, 5), "否"],
+            [CITY, "玄武区", "乙", "男", 1980, "13800005202", "", "2022-01-06", "否"],
+        ]
+    )
+    assert content.startswith(b"\xd0\xcf\x11\xe0")
+    response = _upload(staff_client, content, name="代表名单.xls")
+    assert 'name="confirm"' in response.content.decode()
+    confirm = response.context["confirm_form"].initial
+    response = staff_client.post("/admin/deputies/deputy/process_import/", {**confirm, "confirm": "1"})
+    assert response.status_code == 302
+    got = {d.name: (d.birth_year, d.mobile, d.elected_on) for d in Deputy.objects.all()}
+    assert got == {
+        "甲": (1975, "13800005201", datetime.date(2022, 1, 5)),
+        "乙": (1980, "13800005202", datetime.date(2022, 1, 6)),
+    }
+
+
+def test_an_xls_with_a_bad_row_lists_it_and_writes_nothing(staff, term, electoral_unit):
+    content = _xls_bytes([HEADERS, deputy_row("甲", "13800005211"), deputy_row("乙", "12345")])
+    result = run_import(DeputyResource, content, staff)
+    assert [(row, column) for row, column, _m in problems(result)] == [(3, "Mobile number")]
+    assert Deputy.objects.count() == 0
