@@ -11,9 +11,11 @@ Imports are typed by content, never by the file name, and every unreadable file 
 one sentence a person can act on (``ImportFileError``), not in a 500.
 """
 
+import contextlib
 import contextvars
 import csv
 import datetime
+import gc
 import io
 import json
 import os
@@ -51,6 +53,21 @@ MAX_UNPACKED_BYTES = getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 *
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the older Excel .xls (and .doc: calamine refuses those)
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """The cyclic garbage collector off while a file is read and imported (reference counting
+    still frees everything): the rows' hundreds of thousands of new objects set off a dozen
+    full collections, each walking the whole process, a second of a 10,000-row import."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 class ImportFileError(ValueError):
@@ -130,10 +147,8 @@ def _build_dataset(headers: list, rows: list[list]):
         )
     width = max(len(headers), *(len(r) for r in rows))
     headers = [None if h is None else str(h).strip() for h in headers] + [None] * (width - len(headers))
-    dataset = tablib.Dataset(headers=headers)
-    for row in rows:
-        dataset.append(list(row) + [None] * (width - len(row)))
-    return dataset
+    # Every row padded to the same width: built at once (``append`` checks each row's width).
+    return tablib.Dataset(*(list(row) + [None] * (width - len(row)) for row in rows), headers=headers)
 
 
 # --- One parse per upload ---
@@ -190,10 +205,9 @@ def parsed_dataset(data: bytes):
     if not constant_time_compare(mac, salted_hmac(_HMAC_SALT, payload).hexdigest().encode()):
         return None
     content = json.loads(payload, object_hook=_decode_cell)
-    dataset = tablib.Dataset(headers=content["headers"])
-    for row in content["rows"]:
-        dataset.append(row)
-    return dataset
+    if len({len(row) for row in content["rows"]} | {len(content["headers"])}) != 1:
+        return None  # not as ``parsed_bytes`` writes it
+    return tablib.Dataset(*content["rows"], headers=content["headers"])
 
 
 def keep_parsed(storage, dataset) -> None:
@@ -309,7 +323,10 @@ def _has_error_cells(archive: zipfile.ZipFile) -> bool:
     """Whether a worksheet holds an error cell (#N/A, #REF! …), which calamine reads as empty."""
     for info in archive.infolist():
         if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-            if _ERROR_CELL.search(archive.read(info.filename)):
+            xml = archive.read(info.filename)
+            # The regular expression only where the attribute appears at all (a plain find is
+            # ten times faster over a 10,000-row sheet).
+            if (b't="e"' in xml or b"t='e'" in xml) and _ERROR_CELL.search(xml):
                 return True
     return False
 
@@ -688,7 +705,8 @@ class PortalImportExportMixin(ImportExportMixin):
         return storage
 
     def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
+        with gc_paused():  # the file's read and the preview (see gc_paused)
+            response = super().import_action(request, **kwargs)
         # import-export keeps every upload for the confirm step, even one that failed the
         # checks and can never be confirmed: delete those at once (they hold personal data).
         context = getattr(response, "context_data", None) or {}
@@ -710,7 +728,8 @@ class PortalImportExportMixin(ImportExportMixin):
             return HttpResponseRedirect(self._import_url())
         token = accept_parsed.set(True)
         try:
-            return super().process_import(request, **kwargs)
+            with gc_paused():  # the import and its log entries (see gc_paused)
+                return super().process_import(request, **kwargs)
         except (FileNotFoundError, ImportFileError):
             messages.error(request, _("The uploaded file is no longer available. Upload it again."))
             return HttpResponseRedirect(self._import_url())

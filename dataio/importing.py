@@ -38,7 +38,7 @@ from accounts.roles import can_view_personal_data
 from accounts.validators import normalize_mobile, validate_id_number, validate_mobile
 
 from . import exporting
-from .formats import ImportFileError
+from .formats import ImportFileError, gc_paused
 
 # Up to this many rows the preview shows each row's values; a bigger file shows totals
 # only (a 10,000-row table helps nobody and costs seconds to diff and render).
@@ -50,6 +50,8 @@ LOOKUP_CHUNK_POSTGRES = 20_000
 
 
 _UNKNOWN = object()
+
+
 # Columns every import leaves out: the row numbers a sheet starts with (序号, "No.").
 IGNORED_HEADERS = frozenset({"序号", "no.", "no"})
 
@@ -558,15 +560,16 @@ class PortalResource(resources.ModelResource):
         **kwargs,
     ):
         # All-or-nothing whoever calls: one bad row and nothing is written.
-        return super().import_data(
-            dataset,
-            dry_run=dry_run,
-            raise_errors=raise_errors,
-            use_transactions=True,
-            collect_failed_rows=collect_failed_rows,
-            rollback_on_validation_errors=True,
-            **kwargs,
-        )
+        with gc_paused():
+            return super().import_data(
+                dataset,
+                dry_run=dry_run,
+                raise_errors=raise_errors,
+                use_transactions=True,
+                collect_failed_rows=collect_failed_rows,
+                rollback_on_validation_errors=True,
+                **kwargs,
+            )
 
     def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs):
         self.user = kwargs.get("user") or self.user

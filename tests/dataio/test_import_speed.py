@@ -496,3 +496,29 @@ def test_the_admin_history_has_an_entry_per_imported_row(staff_client, units):
     assert {e.get_change_message() for e in entries} == {"Added by an import."}
     assert {e.user_id for e in entries} == {response.wsgi_request.user.pk}
     assert all(e.get_edited_object() is not None for e in entries)
+
+
+def test_the_garbage_collector_is_off_during_an_import_and_on_again_after(staff, units, monkeypatch):
+    import gc
+
+    seen = []
+    original = DeputyResource.import_instance
+
+    def watching(self, instance, row, **kwargs):
+        seen.append(gc.isenabled())
+        return original(self, instance, row, **kwargs)
+
+    monkeypatch.setattr(DeputyResource, "import_instance", watching)
+    assert gc.isenabled()
+    run(roster(3), staff, dry_run=False)
+    assert seen == [False, False, False] and gc.isenabled()
+
+    def failing(self, instance, row, **kwargs):
+        raise RuntimeError("a bug in a row check")
+
+    monkeypatch.setattr(DeputyResource, "import_instance", failing)
+    from import_export.exceptions import ImportError as RowImportError
+
+    with pytest.raises(RowImportError, match="a bug in a row check"):
+        DeputyResource(user=staff).import_data(XLSX().create_dataset(roster(1)), raise_errors=True, user=staff)
+    assert gc.isenabled()
