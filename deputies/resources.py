@@ -59,6 +59,7 @@ class RosterLookups:
     def __init__(self):
         congresses = list(Congress.objects.all())
         self._congress_by_name = {c.name: c for c in congresses}
+        self._congress_by_pk = {c.pk: c for c in congresses}
         short = defaultdict(list)
         for c in congresses:
             if c.short_name:
@@ -72,6 +73,9 @@ class RosterLookups:
 
     def congress(self, text: str) -> Congress | None:
         return self._congress_by_name.get(text) or self._congress_by_short.get(text)
+
+    def congress_by_pk(self, pk) -> Congress | None:
+        return self._congress_by_pk.get(pk)
 
     def current_term(self, congress: Congress) -> Term | None:
         return next((t for t in self._terms[congress.pk] if t.is_current), None)

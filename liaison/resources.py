@@ -46,7 +46,27 @@ class StationResource(PortalResource):
     deputies = Field(attribute="deputies", column_name=gettext_lazy("Attached deputies"), widget=MembersWidget())
     is_active = Field(attribute="is_active", column_name=gettext_lazy("Open to the public"), widget=BoolWidget())
 
-    required_fields = ("congress", "kind", "district", "name", "address")
+    # Station lists as districts publish them have neither: the congress defaults to the
+    # importer's own, the kind is read from the name (see KIND_WORDS).
+    required_fields = ("district", "name", "address")
+    header_aliases = {
+        "name": ("站点名称", "联络站名称", "站名", "阵地名称"),
+        "address": ("地址", "详细地址", "站点位置"),
+        "opening_hours": ("接待时间", "活动时间", "开放时间段"),
+        "contact_phone": ("电话", "联系方式"),
+        "district": ("所属区", "区县", "辖区", "所在区"),
+        "street": ("街道", "街镇", "所属街道", "镇（街道）", "街道（镇、园区）"),
+        "kind": ("类型", "阵地类型"),
+    }
+    # The kind a station's name gives away, most specific first.
+    KIND_WORDS = (
+        ("政务服务中心", Station.Kind.SERVICE_CENTER),
+        ("专业代表工作站", Station.Kind.PROFESSIONAL),
+        ("代表之家", Station.Kind.HOME),
+        ("联络站", Station.Kind.STATION),
+        ("联络点", Station.Kind.STATION),
+        ("代表工作站", Station.Kind.STATION),
+    )
 
     class Meta:
         model = Station
@@ -106,8 +126,29 @@ class StationResource(PortalResource):
             )
         return None
 
+    def _default_congress(self, errors: RowErrors):
+        """A row without a congress: the importer's own (a district office imports its stations)."""
+        congress = self.lookups.congress_by_pk(getattr(self.user, "congress_id", None))
+        if congress is None or not self.in_scope(congress.pk):
+            errors.add("congress", _("Fill in the congress: your account belongs to no congress."))
+            return None
+        return congress
+
+    def _kind_from_name(self, name: str, errors: RowErrors):
+        for word, kind in self.KIND_WORDS:
+            if word in name:
+                return kind
+        errors.add(
+            "kind",
+            _("The kind cannot be told from the name “%(name)s”; fill in the column “%(column)s”.")
+            % {"name": name, "column": self._labels["kind"]},
+        )
+        return None
+
     def apply_row(self, instance, values, row, errors, *, number, **kwargs):
         congress, _term = resolve_congress_term(self, self.lookups, values, errors)
+        if congress is None and not values.get("congress") and "congress" not in errors:
+            congress = instance.congress if instance.pk else self._default_congress(errors)
         if congress is not None:
             instance.congress = congress
         self.assign(
@@ -115,6 +156,8 @@ class StationResource(PortalResource):
             values,
             ("kind", "district", "street", "name", "address", "opening_hours", "contact_name", "contact_phone"),
         )
+        if not values.get("kind") and instance.pk is None and values.get("name"):
+            instance.kind = self._kind_from_name(values["name"], errors) or instance.kind
         if values.get("is_active") is not None:
             instance.is_active = values["is_active"]
         if congress is None:
