@@ -13,7 +13,9 @@ confirm page (the real import), as a browser would. It prints
     BENCH import_10k_s <seconds> s
 
 (upload to done, the two requests) and the split: reading the file, checking/preview (the
-dry run), writing (the confirm's import), and the rest (upload handling, rendering).
+dry run), writing (the confirm's import), and the rest (upload handling, rendering); then, inside
+those, the row checks of both steps, the confirm's bulk inserts, the admin history's entries,
+the accounts' roles and the admin's app list.
 """
 
 import argparse
