@@ -13,3 +13,8 @@ class AccountsConfig(AppConfig):
         from .groups import on_post_migrate
 
         post_migrate.connect(on_post_migrate, dispatch_uid="accounts.ensure_groups")
+
+        from core import figures
+
+        # The handling units are offered in kept filter forms and counted per unit.
+        figures.watch(self.get_model("Unit"))

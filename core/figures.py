@@ -47,6 +47,15 @@ _WRITE = re.compile(
     re.IGNORECASE,
 )
 _tables: frozenset[str] | None = None
+# Tables of other apps that kept figures and forms show (``watch``: the handling units).
+_also_watched: set[str] = set()
+
+
+def watch(model) -> None:
+    """Writes to ``model``'s table renew the kept figures too (called from an app's ``ready``)."""
+    global _tables
+    _also_watched.add(model._meta.db_table)
+    _tables = None
 
 
 def watched_tables() -> frozenset[str]:
@@ -56,8 +65,7 @@ def watched_tables() -> frozenset[str]:
         names = {model._meta.db_table for config in configs for model in config.get_models(include_auto_created=True)}
         # The user's groups and own permissions (the user's other columns are read per request).
         names.update(field.remote_field.through._meta.db_table for field in get_user_model()._meta.many_to_many)
-        # The handling units: offered in kept filter forms, counted per unit.
-        names.add(apps.get_model("accounts", "Unit")._meta.db_table)
+        names.update(_also_watched)
         _tables = frozenset(names)
     return _tables
 
