@@ -243,20 +243,11 @@ class XLSX(base_formats.XLSX):
         problem = content_error(kind, "xlsx")
         if problem:
             raise ImportFileError(problem)
-        if kind == "ole":
-            # The older Excel format (.xls, as many offices' systems still save it): calamine
-            # reads it too. Its error cells (#N/A) read as empty: no other reader to send them to.
-            try:
-                return _build_dataset(*_calamine_rows(data))
-            except ImportFileError:
-                raise
-            except Exception:
-                raise ImportFileError(
-                    _(
-                        "This file is not a readable Excel workbook (.xlsx or .xls). Save it again in Excel or WPS as .xlsx."
-                    )
-                )
         try:
+            if kind == "ole":
+                # The older Excel format (.xls, as many offices' systems still save it): calamine
+                # reads it too. Its error cells (#N/A) read as empty: no other reader to send them to.
+                return _build_dataset(*_calamine_rows(data))
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
                     raise ImportFileError(_("The workbook is too large once unpacked; split it into smaller files."))
