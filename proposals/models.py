@@ -839,3 +839,29 @@ class DocumentTemplate(models.Model):
 
     def __str__(self):
         return f"{self.congress} {self.get_kind_display()}"
+
+
+class PublicRendition(models.Model):
+    """A published item's public HTML as it was last rendered (PostgreSQL only: see
+    ``proposals.renditions``): the detail page's content, its row on the list, the feed's entry
+    for each reply. Valid while ``revision`` equals the item's ``public_revision``, a column the
+    database's triggers raise on every write to the item or to anything its public page shows
+    (migration 0013), and while ``stamp`` is the running code's (templates and translations)."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="+")
+    # "detail", "row" or "entry:<reply id>"
+    key = models.CharField(max_length=24)
+    language = models.CharField(max_length=16)
+    revision = models.BigIntegerField()
+    stamp = models.CharField(max_length=32)
+    title = models.TextField(blank=True)
+    html = models.TextField()
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "key", "language"], name="rendition_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.suggestion_id} {self.key} {self.language}"

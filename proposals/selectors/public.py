@@ -23,6 +23,7 @@ from django.db.models.functions import Greatest, Substr
 from django.utils import timezone
 from django.utils.translation import pgettext
 
+from core import prepared
 from core.search import segment_query, word_pairs
 from deputies.models import CongressSession
 
@@ -645,7 +646,11 @@ def latest_public_replies(limit: int = 30) -> list:
     index: the replies of the ``limit`` items published last, and the ``limit`` replies
     entered last (by id: a reply's ``created_at`` is its insertion time).
     """
-    base = (
+    return _latest(_public_replies(), limit)
+
+
+def _public_replies():
+    return (
         Reply.objects.filter(
             assignment__suggestion__published=True,
             assignment__suggestion__status__in=PUBLIC_STATUSES,
@@ -667,7 +672,51 @@ def latest_public_replies(limit: int = 30) -> list:
         )
         .annotate(public_at=Greatest(F("created_at"), F("assignment__suggestion__published_at")))
     )
+
+
+def _latest(base, limit: int) -> list:
     newest_items = public_suggestions().order_by("-published_at", "-id").values("pk")[:limit]
     candidates = {r.pk: r for r in base.filter(assignment__suggestion__in=newest_items)}
     candidates.update({r.pk: r for r in base.order_by("-id")[:limit]})
     return sorted(candidates.values(), key=lambda r: (r.public_at, r.pk), reverse=True)[:limit]
+
+
+class ReplyKey:
+    """Which reply an entry of the feed is, and when it became public (the feed's stored entries)."""
+
+    __slots__ = ("pk", "suggestion_id", "public_at")
+
+    def __init__(self, pk, suggestion_id, public_at):
+        self.pk, self.suggestion_id, self.public_at = pk, suggestion_id, public_at
+
+
+def _reply_key_queries(limit: int) -> tuple:
+    rows = _public_replies().values_list("pk", "assignment__suggestion_id", "public_at")
+    newest_items = public_suggestions().order_by("-published_at", "-id").values("pk")[:limit]
+    return rows.filter(assignment__suggestion__in=newest_items).order_by(), rows.order_by("-id")[:limit]
+
+
+def reply_keys_sql(limit: int = 30) -> str:
+    """One statement (no parameters): ``latest_public_replies``' replies, in its order, as
+    (pk, suggestion_id, public_at). The same whatever the data: compiled once per process."""
+    parts = [
+        prepared.queryset_sql(f"public_reply_keys_{limit}_{part}", lambda part=part: _reply_key_queries(limit)[part])[0]
+        for part in (0, 1)
+    ]
+    return (
+        f"SELECT * FROM (({parts[0]}) UNION ({parts[1]})) AS k (pk, suggestion_id, public_at)"
+        f" ORDER BY public_at DESC, pk DESC LIMIT {int(limit)}"
+    )
+
+
+def latest_public_reply_keys(limit: int = 30) -> list[ReplyKey]:
+    """``latest_public_replies``' replies as their ids and times only, in one statement planned
+    once per connection on PostgreSQL (``core.prepared``)."""
+    if connection.vendor != "postgresql":
+        return [ReplyKey(r.pk, r.assignment.suggestion_id, r.public_at) for r in latest_public_replies(limit)]
+    return [ReplyKey(*row) for row in prepared.fetch(f"public_reply_keys_{limit}", reply_keys_sql(limit))]
+
+
+def public_replies_by_id(ids: list[int]) -> list:
+    """The public replies among ``ids``, with what a feed entry shows (as latest_public_replies)."""
+    return list(_public_replies().filter(pk__in=ids))

@@ -12,14 +12,17 @@ from html import escape
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from accounts import shell
 from core.views import download_response
 
+from .. import renditions
 from ..cache import cached_public_page
 from ..selectors import public as selectors
 
@@ -176,13 +179,31 @@ def suggestion_list(request):
     )
 
 
+def _page(request, template_name: str, *, safe: dict, text: dict):
+    """The page around its parts: from the kept frame for anonymous readers (accounts.shell)."""
+    if shell.usable(request):
+        return shell.render_page(request, template_name, safe=safe, text=text)
+    return render(request, template_name, {**{k: mark_safe(v) for k, v in safe.items()}, **text})
+
+
 @require_GET
 @cached_public_page
 def suggestion_detail(request, pk: int):
+    language = get_language()
+    revision = None
+    if renditions.enabled():
+        found = renditions.one(pk, "detail", language)
+        if found is not None:
+            title, content = found
+            return _page(request, "proposals/public/detail.html", safe={"content": content}, text={"title": title})
+        revision = renditions.revisions([pk]).get(pk)
     suggestion = selectors.public_suggestion_detail(pk)
     if suggestion is None:
         raise Http404
-    return render(request, "proposals/public/detail.html", {"suggestion": suggestion})
+    content = render_to_string("proposals/public/_detail_content.html", {"suggestion": suggestion})
+    if revision is not None:
+        renditions.store([(pk, "detail", revision, suggestion.title, content)], language)
+    return _page(request, "proposals/public/detail.html", safe={"content": content}, text={"title": suggestion.title})
 
 
 @require_GET

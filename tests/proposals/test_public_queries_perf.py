@@ -1,5 +1,6 @@
 """Every public page costs a fixed number of queries, the same over 5 and over 200 suggestions;
-served from the page cache, none at all."""
+served from the page cache, none at all. Here the pages are drawn from the models; with the
+stored renditions (PostgreSQL) their counts are asserted in test_renditions.py."""
 
 import pytest
 from django.db import connection
@@ -73,6 +74,7 @@ def queries(url: str) -> int:
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", list(PAGES))
 def test_queries_are_the_same_with_5_and_200_suggestions(settings, page, django_assert_num_queries):
+    settings.PROPOSALS_RENDITIONS = False
     settings.PROPOSALS_PUBLIC_STATS_CACHE_SECONDS = 0
     url_of, expected = PAGES[page]
     build_dataset(count=5, published_share=1.0, seed=21)
@@ -90,6 +92,7 @@ def test_queries_are_the_same_with_5_and_200_suggestions(settings, page, django_
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", list(PAGES))
 def test_from_the_page_cache_a_page_costs_no_query(settings, page, django_assert_num_queries):
+    settings.PROPOSALS_RENDITIONS = False
     settings.PROPOSALS_PUBLIC_PAGE_CACHE_SECONDS = 300
     settings.PROPOSALS_PUBLIC_STATS_CACHE_SECONDS = 0
     page_cache._bump()
