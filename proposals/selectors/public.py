@@ -296,13 +296,9 @@ class Page:
         return (self.number - 1) * PAGE_SIZE + 1 if self.items else 0
 
 
-def public_suggestion_page(
-    filters: PublicFilters, page: int = 1, *, page_size: int = PAGE_SIZE, categories: dict | None = None
-) -> Page:
-    """One page of the list: page_size + 1 ids fetched (no COUNT), the shown rows' columns, then
-    one query for their units.
-    Each item is a ``Row`` holding only what the row shows. ``categories`` (id -> (code, label),
-    as ``FilterChoices.category_codes``) saves a query when the caller has them."""
+def public_page_ids(filters: PublicFilters, page: int = 1, *, page_size: int = PAGE_SIZE) -> tuple[list[int], bool]:
+    """The ids of one page of the list, in order, and whether a next page exists: page_size + 1
+    ids fetched (no COUNT)."""
     page = min(max(page, 1), MAX_PAGE)
     start = (page - 1) * page_size
     # The page's ids first, then their columns (two queries): PostgreSQL computes a row's
@@ -311,12 +307,20 @@ def public_suggestion_page(
     # to 2-8 ms in SQL over 100,000 items. (As one statement, ``pk__in`` a sliced subquery, the
     # planner chose a plan that ran for minutes.)
     ids = list(public_suggestion_list(filters).values_list("pk", flat=True)[start : start + page_size + 1])
+    return ids[:page_size], len(ids) > page_size
+
+
+def public_rows(ids: list[int], categories: dict | None = None) -> list:
+    """The list's rows of these items, in this order: the shown columns, then one query for
+    their units. Each is a ``Row`` holding only what the row shows. ``categories`` (id ->
+    (code, label), as ``FilterChoices.category_codes``) saves a query when the caller has them."""
+    if not ids:
+        return []
     position = {pk: i for i, pk in enumerate(ids)}
-    columns = Suggestion.objects.filter(pk__in=ids[:page_size]).values(
+    columns = Suggestion.objects.filter(pk__in=ids).values(
         "pk", "title", "number", "number_series", "published_at", **LIST_COLUMNS
     )
-    rows = sorted(columns, key=lambda row: position[row["pk"]]) if ids else []
-    items = [Row(row) for row in rows]
+    items = [Row(row) for row in sorted(columns, key=lambda row: position[row["pk"]])]
     if items:
         if categories is None:
             categories = _category_codes()
@@ -328,11 +332,21 @@ def public_suggestion_page(
             item["excerpt"] = _excerpt(item["excerpt"], ellipsis)
             item["published_on"] = _local_day(item["published_at"])
             item["handling"] = handling[item["pk"]]
-    return Page(items=items, number=page, has_next=len(ids) > page_size)
+    return items
+
+
+def public_suggestion_page(
+    filters: PublicFilters, page: int = 1, *, page_size: int = PAGE_SIZE, categories: dict | None = None
+) -> Page:
+    """One page of the list: its ids (``public_page_ids``), then their rows (``public_rows``)."""
+    ids, has_next = public_page_ids(filters, page, page_size=page_size)
+    return Page(items=public_rows(ids, categories), number=min(max(page, 1), MAX_PAGE), has_next=has_next)
 
 
 def _category_codes() -> dict:
-    return {c.pk: (c.code, str(c)) for c in ReplyCategory.objects.all()}
+    # The label as ReplyCategory.__str__ writes it.
+    rows = prepared.rows("public_categories", lambda: ReplyCategory.objects.values_list("pk", "code", "name"))
+    return {pk: (code, f"{code} {name}") for pk, code, name in rows}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -349,7 +363,10 @@ class FilterChoices:
 def session_choices(today: datetime.date | None = None) -> FilterChoices:
     """Only what the statistics page offers (sessions and years): one query."""
     today = today or timezone.localdate()
-    sessions = list(CongressSession.objects.order_by("-start_date", "-id").values_list("pk", "name", "start_date"))
+    sessions = prepared.rows(
+        "public_sessions",
+        lambda: CongressSession.objects.order_by("-start_date", "-id").values_list("pk", "name", "start_date"),
+    )
     first_year = min([start.year for _pk, _name, start in sessions] + [today.year - 10])
     return FilterChoices(
         sessions=[(pk, name) for pk, name, _start in sessions],
@@ -380,7 +397,10 @@ def cached_filter_choices() -> FilterChoices:
 def public_filter_choices(today: datetime.date | None = None) -> FilterChoices:
     """Options of the filter form: one small query per reference table."""
     today = today or timezone.localdate()
-    sessions = list(CongressSession.objects.order_by("-start_date", "-id").values_list("pk", "name", "start_date"))
+    sessions = prepared.rows(
+        "public_sessions",
+        lambda: CongressSession.objects.order_by("-start_date", "-id").values_list("pk", "name", "start_date"),
+    )
     # Years offered: back to the first session, and at least ten years (items between sessions).
     first_year = min([start.year for _pk, _name, start in sessions] + [today.year - 10])
     from accounts.models import Unit
@@ -389,8 +409,11 @@ def public_filter_choices(today: datetime.date | None = None) -> FilterChoices:
     return FilterChoices(
         sessions=[(pk, name) for pk, name, _start in sessions],
         years=list(range(today.year, first_year - 1, -1)),
-        fields=list(Field.objects.values_list("pk", "name")),
-        units=list(Unit.objects.filter(is_active=True).order_by("sort_key", "pk").values_list("pk", "name")),
+        fields=prepared.rows("public_fields", lambda: Field.objects.values_list("pk", "name")),
+        units=prepared.rows(
+            "public_units",
+            lambda: Unit.objects.filter(is_active=True).order_by("sort_key", "pk").values_list("pk", "name"),
+        ),
         categories=[(pk, label) for pk, (_code, label) in codes.items()],
         category_codes=codes,
     )

@@ -108,10 +108,11 @@ def _page_number(request) -> int:
         return 1
 
 
-def list_rows(items) -> str:
-    """The list's <li> rows, built in Python: through the template engine each row's dozen
+def row_html(items) -> list[str]:
+    """Each item's <li> row, built in Python: through the template engine each row's dozen
     variables cost more than the rest of the page. Every value is escaped (``html.escape``, as
-    Django's ``escape``); the markup is the one the template had (list.html)."""
+    Django's ``escape``). A row is stored as a rendition: nothing here depends on the request
+    (raise ``renditions.FORMAT`` when the markup changes)."""
     # One reverse() for the pattern, not one per row.
     marker = "2147483647"
     detail = reverse("proposals:detail", args=[int(marker)])
@@ -151,7 +152,32 @@ def list_rows(items) -> str:
             f'<p class="pp-meta">{" ".join(meta)}</p>'
             f'<p class="pp-excerpt">{escape(item.excerpt)}</p>{handling}</article></li>'
         )
-    return mark_safe("\n".join(out))
+    return out
+
+
+def list_rows(items) -> str:
+    """The list's <li> rows (``row_html``), as the list template shows them."""
+    return mark_safe("\n".join(row_html(items)))
+
+
+def page_rows(ids: list[int], categories: dict) -> str:
+    """The rows of these items: stored renditions where current (PostgreSQL), the rest drawn
+    from the models and stored."""
+    if not renditions.enabled():
+        return list_rows(selectors.public_rows(ids, categories))
+    language = get_language()
+    found = renditions.many([(pk, "row") for pk in ids], language)
+    rows = {pk: found[(pk, "row")] for pk in ids if (pk, "row") in found}
+    missing = [pk for pk in ids if pk not in rows]
+    if missing:
+        revisions = renditions.revisions(missing)
+        items = selectors.public_rows(missing, categories)
+        drawn = dict(zip([item.pk for item in items], row_html(items), strict=True))
+        renditions.store(
+            [(pk, "row", revisions[pk], "", html) for pk, html in drawn.items() if pk in revisions], language
+        )
+        rows.update(drawn)
+    return mark_safe("\n".join(rows[pk] for pk in ids if pk in rows))
 
 
 @require_GET
@@ -160,11 +186,12 @@ def suggestion_list(request):
     choices = selectors.cached_filter_choices()
     form = PublicFilterForm(request.GET, choices=choices)
     filters = form.filters()
-    page = selectors.public_suggestion_page(filters, _page_number(request), categories=choices.category_codes)
+    number = _page_number(request)
+    ids, has_next = selectors.public_page_ids(filters, number)
+    page = selectors.Page(items=ids, number=min(number, selectors.MAX_PAGE), has_next=has_next)
     narrowed = any([filters.session, filters.year, filters.field, filters.unit, filters.category])
-    return render(
-        request,
-        "proposals/public/list.html",
+    content = render_to_string(
+        "proposals/public/_list_content.html",
         {
             "form": form,
             "filters": filters,
@@ -174,9 +201,11 @@ def suggestion_list(request):
             or filters.sort != "newest"
             or any(form[name].errors for name in form.fields if name != "q"),
             "words": selectors.search_words(filters.q),
-            "rows": list_rows(page.items),
+            "rows": page_rows(ids, choices.category_codes),
         },
+        request,
     )
+    return _page(request, "proposals/public/list.html", safe={"content": content}, text={})
 
 
 def _page(request, template_name: str, *, safe: dict, text: dict):

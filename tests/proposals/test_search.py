@@ -17,7 +17,10 @@ LIST = reverse("proposals:list")
 def found(client, q, **extra) -> list[str]:
     response = client.get(LIST, {"q": q, **extra})
     assert response.status_code == 200
-    return [item.title for item in response.context["page"].items]
+    # The page holds its items' ids, in order (the rows themselves may be stored renditions).
+    ids = response.context["page"].items
+    by_id = dict(Suggestion.objects.filter(pk__in=ids).values_list("pk", "title"))
+    return [by_id[pk] for pk in ids]
 
 
 @pytest.fixture

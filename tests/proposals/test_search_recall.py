@@ -8,6 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from core.search import han_bigrams, segment_for_index
+from proposals.models import Suggestion
 from proposals.selectors.public import PublicFilters, apply_search, public_suggestion_list, search_words
 
 from ..builders import handled
@@ -80,7 +81,9 @@ def test_every_dictionary_word_of_titles_and_bodies_is_found(published):
 def test_the_public_page_finds_daolu(client, published):
     response = client.get(LIST, {"q": "道路"})
     assert response.status_code == 200
-    assert [i.title for i in response.context["page"].items] == ["关于将某小区东侧道路旁院墙西移的建议"]
+    assert [Suggestion.objects.get(pk=pk).title for pk in response.context["page"].items] == [
+        "关于将某小区东侧道路旁院墙西移的建议"
+    ]
 
 
 @pytest.mark.django_db
