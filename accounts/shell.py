@@ -22,6 +22,7 @@ from django.core.signals import setting_changed
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.urls import get_urlconf
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
@@ -37,11 +38,13 @@ _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 NEXT = "shell_next"
 
 _frames: dict = {}
+_hrefs: dict = {}
 _lock = threading.Lock()
 
 
 def _reset(**kwargs) -> None:
     _frames.clear()
+    _hrefs.clear()
 
 
 setting_changed.connect(_reset)
@@ -59,12 +62,21 @@ def usable(request) -> bool:
     return not (messages is not None and len(messages))
 
 
+def _href(item) -> str:
+    # A link's URL is fixed for the process's URLconf (reset with the settings).
+    key = (item.url, get_urlconf())
+    href = _hrefs.get(key)
+    if href is None:
+        href = _hrefs[key] = item.href
+    return href
+
+
 def _nav_signature(request) -> tuple:
     path = request.path
     out = []
     for entry in registry.navigation.entries():
         for item in entry.func(request):
-            href = item.href
+            href = _href(item)
             prefix = item.active_prefix
             out.append((href, path == href or bool(prefix and path.startswith(prefix))))
     return tuple(out)

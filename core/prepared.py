@@ -13,6 +13,7 @@ Elsewhere (SQLite) ``fetch`` simply runs the SQL. A statement the server forgot 
 connection behind the same object) is prepared again.
 """
 
+import hashlib
 import re
 import threading
 
@@ -26,6 +27,11 @@ _lock = threading.Lock()
 def _numbered(sql: str) -> str:
     count = iter(range(1, 10_000))
     return _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(count)}", sql)
+
+
+def digest(sql: str) -> str:
+    """A statement name for this SQL text."""
+    return hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
 
 
 def queryset_sql(name: str, build) -> tuple[str, tuple]:

@@ -79,10 +79,14 @@ _ONE = (
     f" WHERE r.suggestion_id = %s AND r.key = %s AND r.language = %s AND r.stamp = %s"
     f" AND r.revision = s.public_revision AND {_PUBLIC}"
 )
+# Driven by the wanted pairs, each looked up in the unique index (suggestion, key, language):
+# LATERAL with OFFSET 0 (not pulled up into a join) keeps that plan whatever the table's
+# statistics say (a table that grew since it was last analysed was read whole).
 _MANY = (
-    f"SELECT r.suggestion_id, r.key, r.html FROM {_TABLE} r JOIN {_ITEMS} s ON s.id = r.suggestion_id"
-    f" JOIN unnest(%s::bigint[], %s::text[]) AS w(id, key) ON w.id = r.suggestion_id AND w.key = r.key"
-    f" WHERE r.language = %s AND r.stamp = %s AND r.revision = s.public_revision"
+    f"SELECT w.id, w.key, r.html FROM unnest(%s::bigint[], %s::text[]) AS w (id, key)"
+    f" CROSS JOIN LATERAL (SELECT r.html FROM {_TABLE} r JOIN {_ITEMS} s ON s.id = r.suggestion_id"
+    f" WHERE r.suggestion_id = w.id AND r.key = w.key AND r.language = %s AND r.stamp = %s"
+    f" AND r.revision = s.public_revision OFFSET 0) AS r"
 )
 
 
@@ -107,9 +111,9 @@ def latest_entries(limit: int, language: str) -> list[tuple]:
     one statement."""
     sql = (
         f"SELECT k.pk, k.suggestion_id, k.public_at, r.html FROM ({reply_keys_sql(limit)}) AS k"
-        f" LEFT JOIN {_TABLE} r ON r.suggestion_id = k.suggestion_id AND r.key = 'entry:' || k.pk"
-        f" AND r.language = %s AND r.stamp = %s"
-        f" AND r.revision = (SELECT s.public_revision FROM {_ITEMS} s WHERE s.id = k.suggestion_id)"
+        f" LEFT JOIN LATERAL (SELECT r.html FROM {_TABLE} r JOIN {_ITEMS} s ON s.id = r.suggestion_id"
+        f" WHERE r.suggestion_id = k.suggestion_id AND r.key = 'entry:' || k.pk"
+        f" AND r.language = %s AND r.stamp = %s AND r.revision = s.public_revision OFFSET 0) AS r ON true"
         f" ORDER BY k.public_at DESC, k.pk DESC"
     )
     rows = prepared.fetch(f"rendition_entries_{limit}", sql, [language, stamp()])
