@@ -11,6 +11,7 @@ than the rest of the page).
 
 import dataclasses
 import datetime
+import functools
 import re
 import unicodedata
 
@@ -306,16 +307,25 @@ def public_page_ids(filters: PublicFilters, page: int = 1, *, page_size: int = P
     # spares that work for every candidate row: a search for a frequent word went from 19-27 ms
     # to 2-8 ms in SQL over 100,000 items. (As one statement, ``pk__in`` a sliced subquery, the
     # planner chose a plan that ran for minutes.)
-    query = public_suggestion_list(filters).values_list("pk", flat=True)[start : start + page_size + 1]
     if filters.q or connection.vendor != "postgresql":
-        ids = list(query)
+        ids = list(_ids_query(filters, start, page_size))
     else:
-        # Without search words the statement differs only by its filters' values: planned once
-        # per connection and shape (a search keeps a plan made for its words: a frequent word
-        # and a rare one want different plans).
-        sql, params = query.query.sql_with_params()
+        # Without search words the statement differs only by its filters' values: compiled once
+        # per process and filters, planned once per connection and shape (a search keeps a plan
+        # made for its words: a frequent word and a rare one want different plans).
+        sql, params = _ids_sql(filters, start, page_size, timezone.get_current_timezone_name())
         ids = [pk for (pk,) in prepared.fetch(f"public_ids_{prepared.digest(sql)}", sql, params)]
     return ids[:page_size], len(ids) > page_size
+
+
+def _ids_query(filters: PublicFilters, start: int, page_size: int):
+    return public_suggestion_list(filters).values_list("pk", flat=True)[start : start + page_size + 1]
+
+
+@functools.lru_cache(maxsize=512)
+def _ids_sql(filters: PublicFilters, start: int, page_size: int, zone: str) -> tuple[str, tuple]:
+    # ``zone``: a year's bounds are the current time zone's.
+    return _ids_query(filters, start, page_size).query.sql_with_params()
 
 
 def public_rows(ids: list[int], categories: dict | None = None) -> list:
@@ -352,8 +362,13 @@ def public_suggestion_page(
 
 
 def _category_codes() -> dict:
+    return _codes_of(
+        prepared.rows("public_categories", lambda: ReplyCategory.objects.values_list("pk", "code", "name"))
+    )
+
+
+def _codes_of(rows) -> dict:
     # The label as ReplyCategory.__str__ writes it.
-    rows = prepared.rows("public_categories", lambda: ReplyCategory.objects.values_list("pk", "code", "name"))
     return {pk: (code, f"{code} {name}") for pk, code, name in rows}
 
 
@@ -403,25 +418,30 @@ def cached_filter_choices() -> FilterChoices:
 
 
 def public_filter_choices(today: datetime.date | None = None) -> FilterChoices:
-    """Options of the filter form: one small query per reference table."""
-    today = today or timezone.localdate()
-    sessions = prepared.rows(
-        "public_sessions",
-        lambda: CongressSession.objects.order_by("-start_date", "-id").values_list("pk", "name", "start_date"),
-    )
-    # Years offered: back to the first session, and at least ten years (items between sessions).
-    first_year = min([start.year for _pk, _name, start in sessions] + [today.year - 10])
+    """Options of the filter form: one small query per reference table, in one round trip."""
     from accounts.models import Unit
 
-    codes = _category_codes()
+    today = today or timezone.localdate()
+    sessions, fields, units, categories = prepared.rows_together(
+        "public_choices",
+        [
+            lambda: CongressSession.objects.order_by("-start_date", "-id").values_list("pk", "name", "start_date"),
+            lambda: Field.objects.values_list("pk", "name"),
+            lambda: Unit.objects.filter(is_active=True).order_by("sort_key", "pk").values_list("pk", "name"),
+            lambda: ReplyCategory.objects.values_list("pk", "code", "name"),
+        ],
+    )
+    # Years offered: back to the first session, and at least ten years (items between sessions).
+    starts = [
+        start if isinstance(start, datetime.date) else datetime.date.fromisoformat(start) for *_, start in sessions
+    ]
+    first_year = min([start.year for start in starts] + [today.year - 10])
+    codes = _codes_of(categories)
     return FilterChoices(
         sessions=[(pk, name) for pk, name, _start in sessions],
         years=list(range(today.year, first_year - 1, -1)),
-        fields=prepared.rows("public_fields", lambda: Field.objects.values_list("pk", "name")),
-        units=prepared.rows(
-            "public_units",
-            lambda: Unit.objects.filter(is_active=True).order_by("sort_key", "pk").values_list("pk", "name"),
-        ),
+        fields=fields,
+        units=units,
         categories=[(pk, label) for pk, (_code, label) in codes.items()],
         category_codes=codes,
     )

@@ -42,6 +42,22 @@ def select_options(bound_field) -> str:
     )
 
 
+class PlainChoiceField(forms.TypedChoiceField):
+    """A choice field given plain (value, label) pairs, kept as they are. Django normalises each
+    assignment of choices (groups, callables, enumerations) for the field and again for its
+    widget: for a hundred units, on every list page, that cost more than the query reading them.
+    The options are drawn by ``select_options`` from ``field.choices``."""
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        self._choices = list(value)
+        self.widget._choices = self._choices
+
+
 class SelectsMixin:
     def selects(self) -> list[dict]:
         return [
@@ -79,11 +95,11 @@ class PublicFilterForm(SelectsMixin, forms.Form):
     reported on its field and ignored, the rest of the filters still apply."""
 
     q = forms.CharField(label=_("Keywords"), required=False, max_length=100, strip=True)
-    session = forms.TypedChoiceField(label=_("Session"), required=False, coerce=int, empty_value=None)
-    year = forms.TypedChoiceField(label=_("Year submitted"), required=False, coerce=int, empty_value=None)
-    field = forms.TypedChoiceField(label=_("Field"), required=False, coerce=int, empty_value=None)
-    unit = forms.TypedChoiceField(label=_("Handling unit"), required=False, coerce=int, empty_value=None)
-    category = forms.TypedChoiceField(label=_("Reply category"), required=False, coerce=int, empty_value=None)
+    session = PlainChoiceField(label=_("Session"), required=False, coerce=int, empty_value=None)
+    year = PlainChoiceField(label=_("Year submitted"), required=False, coerce=int, empty_value=None)
+    field = PlainChoiceField(label=_("Field"), required=False, coerce=int, empty_value=None)
+    unit = PlainChoiceField(label=_("Handling unit"), required=False, coerce=int, empty_value=None)
+    category = PlainChoiceField(label=_("Reply category"), required=False, coerce=int, empty_value=None)
     sort = forms.ChoiceField(
         label=_("Order"),
         required=False,
@@ -114,8 +130,8 @@ class PublicFilterForm(SelectsMixin, forms.Form):
 
 
 class UnitStatsFilterForm(SelectsMixin, forms.Form):
-    session = forms.TypedChoiceField(label=_("Session"), required=False, coerce=int, empty_value=None)
-    year = forms.TypedChoiceField(label=_("Year assigned"), required=False, coerce=int, empty_value=None)
+    session = PlainChoiceField(label=_("Session"), required=False, coerce=int, empty_value=None)
+    year = PlainChoiceField(label=_("Year assigned"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, choices: selectors.FilterChoices, **kwargs):
         super().__init__(*args, **kwargs)

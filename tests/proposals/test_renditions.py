@@ -376,8 +376,8 @@ def test_off_the_pages_are_drawn_from_the_models(settings, item):
 # --- Queries -----------------------------------------------------------------------------------
 
 # Stored and current: one statement for the detail and the feed; the list reads its four
-# filter lists, its page of ids and their rows.
-DETAIL_STORED, FEED_STORED, LIST_STORED = 1, 1, 6
+# filter lists (one round trip), its page of ids and their rows.
+DETAIL_STORED, FEED_STORED, LIST_STORED = 1, 1, 3
 # Drawn: the lookup, the item's revision, the seven queries of the models' page, and the store
 # (savepoint, insert, release).
 DETAIL_DRAWN = 1 + 1 + 7 + 3
