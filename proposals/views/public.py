@@ -257,6 +257,8 @@ def _page(request, template_name: str, *, safe: dict, text: dict):
 @require_GET
 @cached_public_page
 def suggestion_detail(request, pk: int):
+    if not 0 < pk < 2**63:
+        raise Http404  # no row has such an id; the stored parts' lookup would refuse it
     language = get_language()
     revision = None
     if renditions.enabled():

@@ -365,6 +365,13 @@ def test_a_new_connection_prepares_its_statements_again(item):
 
 
 @pytest.mark.django_db
+def test_ids_no_row_can_have_are_not_found_and_nothing_is_stored(item):
+    for pk in (item.pk + 1000, 2**63 - 1, 2**63, 10**20):
+        assert Client().get(detail(pk)).status_code == 404, pk
+    assert not PublicRendition.objects.exists()
+
+
+@pytest.mark.django_db
 def test_off_the_pages_are_drawn_from_the_models(settings, item):
     settings.PROPOSALS_RENDITIONS = False
     fresh(detail(item.pk))
