@@ -10,7 +10,8 @@ taken from Django's compiler once per process (``queryset_sql``).
 The PREPARE goes through the driver's own cursor, as connection set-up does (Django's
 ``init_connection_state``), so it is not among a request's logged queries; the EXECUTE is.
 Elsewhere (SQLite) ``fetch`` simply runs the SQL. A statement the server forgot (a new
-connection behind the same object) is prepared again.
+connection behind the same object) is prepared again. A connection keeps at most
+``MAX_PER_CONNECTION`` statements: past that it forgets them all and starts again.
 """
 
 import hashlib
@@ -22,6 +23,9 @@ from django.db import connection
 _PLACEHOLDER = re.compile(r"%%|%s")
 _sql_of: dict[str, tuple[str, tuple]] = {}
 _lock = threading.Lock()
+# Statements kept per connection at most: the list's pages and filters each make their own, so
+# a long-lived connection walked through every page would otherwise keep every plan.
+MAX_PER_CONNECTION = 256
 
 
 def _numbered(sql: str) -> str:
@@ -63,6 +67,9 @@ def fetch(name: str, sql: str, params=()) -> list[tuple]:
             connection._prepared_statements = prepared
         if name not in prepared[1]:
             with raw.cursor() as setup:
+                if len(prepared[1]) >= MAX_PER_CONNECTION:
+                    setup.execute("DEALLOCATE ALL")
+                    prepared[1].clear()
                 setup.execute(f"PREPARE {name} AS {_numbered(sql)}")
             prepared[1].add(name)
         args = ", ".join(["%s"] * len(params))
