@@ -45,6 +45,7 @@ test-deps:
 
 ## make bench: on PostgreSQL at the sizes the issues name: public pages under HTTP load (gunicorn + wrk) beside a hello view, then staff pages, archive, scans, import; one table (KEEP_DB=1 keeps the *bench* databases)
 bench: venv
+	bash scripts/bench/ensure_wrk.sh
 	$(BIN)/python scripts/bench/run.py $(BENCH_ARGS)
 
 ## make drills: failure drills on PostgreSQL (Redis stopped/hung, worker killed, two beats, database cut, backup/restore, load); own redis-server, gunicorn, workers and drill_* databases
