@@ -24,6 +24,13 @@ from .cache import serve
 from .selectors.public import latest_public_replies, public_replies_by_id
 
 
+def _joined(response: HttpResponse) -> HttpResponse:
+    """The response's body as one piece: Django's feed writer leaves it in dozens of small
+    pieces, and a WSGI server sends each piece in a write of its own."""
+    response.content = response.content
+    return response
+
+
 class KeptEntriesFeed(Atom1Feed):
     """An Atom feed whose entries are already written (``entries``, newest first)."""
 
@@ -56,7 +63,7 @@ class PublishedRepliesFeed(Feed):
         # From the page cache for anonymous readers (proposals.cache), like the other public pages.
         if renditions.enabled():
             return serve(request, lambda: self._from_renditions(request))
-        return serve(request, lambda: super(PublishedRepliesFeed, self).__call__(request, *args, **kwargs))
+        return serve(request, lambda: _joined(super(PublishedRepliesFeed, self).__call__(request, *args, **kwargs)))
 
     def _from_renditions(self, request):
         language = get_language()
@@ -91,9 +98,10 @@ class PublishedRepliesFeed(Feed):
         bare.only = []
         header = bare.get_feed(None, request)
         feed = KeptEntriesFeed(entries=entries, latest=keys[0].public_at if keys else None, **header.feed)
-        response = HttpResponse(content_type=feed.content_type)
+        out = io.StringIO()
+        feed.write(out, "utf-8")
+        response = HttpResponse(out.getvalue(), content_type=feed.content_type)
         response.headers["Last-Modified"] = http_date(feed.latest_post_date().timestamp())
-        feed.write(response, "utf-8")
         return response
 
     def title(self):

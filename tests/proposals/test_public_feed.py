@@ -129,3 +129,17 @@ def test_feed_order_equals_a_full_sort(deputy, staff, unit_officer, time_machine
     )
     for limit in range(1, 8):
         assert [r.pk for r in latest_public_replies(limit=limit)] == [pk for _when, pk in everything[:limit]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stored", [True, False])
+def test_the_feed_body_is_sent_in_one_piece(client, settings, deputy, staff, unit_officer, stored):
+    # A WSGI server writes each piece of a body on its own; the feed writer makes dozens.
+    settings.PROPOSALS_RENDITIONS = stored
+    handled(deputy, staff, [unit_officer], title="关于公开事项的建议")
+
+    response = client.get(FEED)
+
+    pieces = list(response)
+    assert len(pieces) == 1
+    assert len(entries(response)[1]) == 1
