@@ -307,8 +307,10 @@ def public_page_ids(filters: PublicFilters, page: int = 1, *, page_size: int = P
     # spares that work for every candidate row: a search for a frequent word went from 19-27 ms
     # to 2-8 ms in SQL over 100,000 items. (As one statement, ``pk__in`` a sliced subquery, the
     # planner chose a plan that ran for minutes.)
-    if filters.q or connection.vendor != "postgresql":
+    if connection.vendor != "postgresql":
         ids = list(_ids_query(filters, start, page_size))
+    elif filters.q:
+        ids = _searched_ids(filters, start, page_size)
     else:
         # Without search words the statement differs only by its filters' values: compiled once
         # per process and filters, planned once per connection and shape (a search keeps a plan
@@ -316,6 +318,44 @@ def public_page_ids(filters: PublicFilters, page: int = 1, *, page_size: int = P
         sql, params = _ids_sql(filters, start, page_size, timezone.get_current_timezone_name())
         ids = [pk for (pk,) in prepared.fetch(f"public_ids_{prepared.digest(sql)}", sql, params)]
     return ids[:page_size], len(ids) > page_size
+
+
+# A search newest first looks in the last year's items first (see _searched_ids).
+RECENT_DAYS = 365
+
+
+def _searched_ids(filters: PublicFilters, start: int, page_size: int) -> list[int]:
+    """A search's page of ids (PostgreSQL), as ``_ids_query`` gives them, in one statement that
+    reads the older items only when the recent ones do not fill the page.
+
+    The word index finds every match, but sorting them newest first means reading each match's
+    row: thousands for a frequent word (养老: 3,259 of 90,000 items, 4 ms). Matches published in
+    the last RECENT_DAYS are found by intersecting the word index with the date index and read
+    first; the older matches are read only when those do not reach the page's end (the second
+    branch's condition is evaluated once, before it runs). Every recent row sorts before every
+    older one (NULL dates first, as ``published_at DESC`` sorts them), so the result is the
+    plain query's. A ranked search orders by its rank and takes the plain query."""
+    if filters.sort == "relevance":
+        return list(_ids_query(filters, start, page_size))
+    wanted = start + page_size + 1
+    today = timezone.localdate()
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=RECENT_DAYS), datetime.time())
+    )
+    base = public_suggestion_list(filters).values_list("pk", "published_at")
+    recent = base.filter(Q(published_at__gte=cutoff) | Q(published_at__isnull=True))[:wanted]
+    older = base.filter(published_at__lt=cutoff)[:wanted]
+    recent_sql, recent_params = recent.query.sql_with_params()
+    older_sql, older_params = older.query.sql_with_params()
+    sql = (
+        f"WITH recent (pk, published_at) AS MATERIALIZED ({recent_sql})"
+        " SELECT pk FROM (SELECT * FROM recent UNION ALL"
+        f" SELECT * FROM ({older_sql}) AS older (pk, published_at) WHERE (SELECT count(*) FROM recent) < %s) AS found"
+        " ORDER BY published_at DESC, pk DESC OFFSET %s LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*recent_params, *older_params, wanted, start, page_size + 1])
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def _ids_query(filters: PublicFilters, start: int, page_size: int):

@@ -1,0 +1,108 @@
+"""A search newest first reads the last year's matches first (proposals.selectors.public.
+_searched_ids, PostgreSQL): its pages equal the plain query's, whether the recent matches fill
+the page, part of it or none of it, and it is one statement whatever the data."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from demo.management.commands.bench_proposals import build_dataset
+from proposals import services
+from proposals.models import Suggestion
+from proposals.selectors import public as selectors
+from proposals.selectors.public import PublicFilters
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the windowed search is PostgreSQL's")
+
+
+def plain(filters: PublicFilters, page: int, size: int) -> tuple[list[int], bool]:
+    start = (page - 1) * size
+    ids = list(selectors._ids_query(filters, start, size))
+    return ids[:size], len(ids) > size
+
+
+def spread(words: list[str]) -> None:
+    """Every published item dated anew: a third in the last year, the rest older, one undated,
+    one exactly on the window's edge; a few hold each of ``words`` in their titles."""
+    now = timezone.now()
+    edge = timezone.make_aware(
+        datetime.datetime.combine(
+            timezone.localdate() - datetime.timedelta(days=selectors.RECENT_DAYS), datetime.time()
+        )
+    )
+    items = list(Suggestion.objects.filter(published=True).order_by("pk"))
+    for i, item in enumerate(items):
+        if i % 3 == 0:
+            item.published_at = now - datetime.timedelta(days=i % 300, minutes=i)
+        else:
+            item.published_at = now - datetime.timedelta(days=400 + i * 7)
+        item.title = f"{item.title}（{words[i % len(words)]}）"
+    items[1].published_at = None
+    items[2].published_at = edge
+    items[4].published_at = edge - datetime.timedelta(microseconds=1)
+    Suggestion.objects.bulk_update(items, ["published_at", "title"])
+    for item in items:
+        services._reindex(item)
+
+
+@pytest.fixture
+def data(db):
+    build_dataset(count=240, published_share=0.9, seed=31)
+    spread(["养老", "交通", "养老服务", "停车"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["养老", "交通", "停车", "养老 交通", "无此词语"])
+def test_every_page_equals_the_plain_querys(data, q):
+    filters = PublicFilters(q=q)
+    total = len(list(selectors._ids_query(filters, 0, 10_000)))
+    for size in (5, 20):
+        for page in range(1, total // size + 3):
+            assert selectors.public_page_ids(filters, page, page_size=size) == plain(filters, page, size), (
+                q,
+                size,
+                page,
+            )
+
+
+@pytest.mark.django_db
+def test_filters_and_the_ranked_order_are_kept(data):
+    session = Suggestion.objects.filter(published=True).values_list("session_id", flat=True).first()
+    for filters in (PublicFilters(q="养老", session=session), PublicFilters(q="养老", sort="relevance")):
+        for page in (1, 2, 3):
+            assert selectors.public_page_ids(filters, page, page_size=5) == plain(filters, page, 5), filters
+
+
+@pytest.mark.django_db
+def test_the_older_matches_are_read_only_when_needed(data, django_assert_num_queries):
+    filters = PublicFilters(q="养老")
+    recent = Suggestion.objects.filter(
+        published=True, published_at__gte=timezone.now() - datetime.timedelta(days=300)
+    ).count()
+    assert recent > 5
+    with django_assert_num_queries(1) as captured:
+        selectors.public_page_ids(filters, 1, page_size=2)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + captured.captured_queries[0]["sql"])
+        plan = cursor.fetchone()[0]
+    assert '"Actual Loops": 0' in str(plan).replace("'", '"') or "never executed" in str(plan)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["养老", "交通"])
+def test_pages_ending_at_the_windows_edge_equal_the_plain_querys(data, q):
+    filters = PublicFilters(q=q)
+    edge = timezone.make_aware(
+        datetime.datetime.combine(
+            timezone.localdate() - datetime.timedelta(days=selectors.RECENT_DAYS), datetime.time()
+        )
+    )
+    everything = list(selectors._ids_query(filters, 0, 10_000))
+    older = set(Suggestion.objects.filter(pk__in=everything, published_at__lt=edge).values_list("pk", flat=True))
+    recent = len(everything) - len(older)
+    assert recent > 2 and older
+    for size in (recent - 1, recent, recent + 1):
+        for page in (1, 2):
+            assert selectors.public_page_ids(filters, page, page_size=size) == plain(filters, page, size), (size, page)
