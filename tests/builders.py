@@ -10,6 +10,7 @@ query-count tests, which need hundreds of rows fast.
 
 import datetime
 import io
+import re
 import zipfile
 
 from django.conf import settings as django_settings
@@ -354,3 +355,10 @@ def logged_in(user):
     record_authentication(request, user, "password", reauthenticated=True)
     request.session.save()
     return client
+
+
+def listed_ids(response) -> list[int]:
+    """The ids of the public list's rows, in the page's order (read from its HTML: the rows are
+    stored renditions and the content a kept shape, so the template context may not hold them)."""
+    assert response.status_code == 200, response.status_code
+    return [int(pk) for pk in re.findall(r'<article aria-labelledby="item-(\d+)-title">', response.content.decode())]

@@ -8,10 +8,12 @@ item; an unknown or unpublished id answers 404 without saying which.
 """
 
 from html import escape
+from types import SimpleNamespace
 
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
+from django.template.defaulttags import querystring
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -20,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts import shell
+from core import fragments
 from core.views import download_response
 
 from .. import renditions
@@ -229,20 +232,48 @@ def suggestion_list(request):
     ids, has_next = selectors.public_page_ids(filters, number)
     page = selectors.Page(items=ids, number=min(number, selectors.MAX_PAGE), has_next=has_next)
     narrowed = any([filters.session, filters.year, filters.field, filters.unit, filters.category])
-    content = render_to_string(
+    words = selectors.search_words(filters.q)
+    q_errors = form["q"].errors
+    rows = page_rows(ids, choices.category_codes) if ids else ""
+    here = SimpleNamespace(request=request)
+
+    def link(number: int) -> str:
+        return querystring(here, page=number)
+
+    content = fragments.render(
         "proposals/public/_list_content.html",
-        {
-            "form": form,
-            "filters": filters,
-            "page": page,
-            "filtered": narrowed or bool(filters.q),
-            "open_filters": narrowed
-            or filters.sort != "newest"
-            or any(form[name].errors for name in form.fields if name != "q"),
-            "words": selectors.search_words(filters.q),
-            "rows": page_rows(ids, choices.category_codes),
+        flags={
+            "open_filters": bool(
+                narrowed or filters.sort != "newest" or any(form[name].errors for name in form.fields if name != "q")
+            ),
+            "filtered": bool(narrowed or filters.q),
+            "searched": bool(filters.q),
+            "many_words": len(words) > 1,
+            "has_items": bool(ids),
+            "past_first": page.number > 1,
+            "page__has_previous": page.has_previous,
+            "page__has_next": page.has_next,
         },
-        request,
+        safe={
+            "q_errors": (
+                '<ul class="errorlist">' + "".join(f"<li>{escape(str(e))}</li>" for e in q_errors) + "</ul>"
+                if q_errors
+                else ""
+            ),
+            "selects": form.selects_html(),
+            "words": "".join(f'<span class="status-pill">{escape(w)}</span> ' for w in words) if len(words) > 1 else "",
+            "rows": rows,
+        },
+        text={
+            "q_value": form["q"].value() or "",
+            "q": filters.q,
+            "start": page.start_index,
+            "first_url": link(1),
+            "page__number": page.number,
+            "page__prev_url": link(page.previous_page_number) if page.has_previous else "",
+            "page__next_url": link(page.next_page_number) if page.has_next else "",
+        },
+        framed=shell.usable(request),
     )
     return _page(request, "proposals/public/list.html", safe={"content": content}, text={})
 

@@ -1,6 +1,7 @@
 """The public list /proposals/: only published items, filters, paging without COUNT, constant queries."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -19,6 +20,7 @@ from ..builders import (
     categories,
     draft,
     handled,
+    listed_ids,
     make_officer,
     rate,
     reply,
@@ -45,7 +47,7 @@ def police(city):
 
 def titles(response) -> list[str]:
     # The page holds its items' ids, in order (the rows themselves may be stored renditions).
-    ids = response.context["page"].items
+    ids = listed_ids(response)
     by_id = dict(Suggestion.objects.filter(pk__in=ids).values_list("pk", "title"))
     return [by_id[pk] for pk in ids]
 
@@ -141,7 +143,8 @@ def test_bad_filter_values_are_reported_and_ignored(client, deputy, staff, unit_
 
     assert response.status_code == 200
     assert len(titles(response)) == 1
-    assert response.context["form"].errors.keys() == {"session", "unit"}
+    invalid = re.findall(r'<select name="(\w+)" id="id_\w+" aria-invalid="true"', response.content.decode())
+    assert sorted(invalid) == ["session", "unit"]
 
 
 @pytest.mark.django_db
@@ -156,10 +159,11 @@ def test_paging_fetches_one_row_more_and_never_counts(client):
     for number, size, has_next in [(1, PAGE_SIZE, True), (2, PAGE_SIZE, True), (3, 5, False)]:
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(LIST, {"page": number})
-        page = response.context["page"]
-        assert (len(page.items), page.has_next, page.has_previous) == (size, has_next, number > 1)
+        html = response.content.decode()
+        items = listed_ids(response)
+        assert (len(items), 'rel="next"' in html, 'rel="prev"' in html) == (size, has_next, number > 1)
         assert not any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
-        seen += list(page.items)
+        seen += items
     assert len(set(seen)) == 45
     html = client.get(LIST, {"page": 2}).content.decode()
     assert 'rel="next"' in html and 'rel="prev"' in html
@@ -171,7 +175,7 @@ def test_a_page_past_the_end_says_so(client):
 
     response = client.get(LIST, {"page": 9})
 
-    assert response.status_code == 200 and response.context["page"].items == []
+    assert listed_ids(response) == []
     assert "?page=1" in response.content.decode()
 
 
@@ -231,7 +235,7 @@ def test_query_count_is_the_same_with_10_and_1000_items(client, params, django_a
             resolved["unit"] = first.assignments.values_list("unit_id", flat=True).first()
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(LIST, resolved)
-        assert response.status_code == 200 and response.context["page"].items
+        assert listed_ids(response)
         return len(ctx.captured_queries)
 
     build_dataset(count=48, published_share=1.0, seed=5)

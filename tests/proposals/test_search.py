@@ -9,7 +9,7 @@ from core.search import segment_for_index
 from proposals.models import Suggestion
 from proposals.selectors.public import apply_search, search_words, tsquery_for
 
-from ..builders import handled
+from ..builders import handled, listed_ids
 
 LIST = reverse("proposals:list")
 
@@ -18,7 +18,7 @@ def found(client, q, **extra) -> list[str]:
     response = client.get(LIST, {"q": q, **extra})
     assert response.status_code == 200
     # The page holds its items' ids, in order (the rows themselves may be stored renditions).
-    ids = response.context["page"].items
+    ids = listed_ids(response)
     by_id = dict(Suggestion.objects.filter(pk__in=ids).values_list("pk", "title"))
     return [by_id[pk] for pk in ids]
 

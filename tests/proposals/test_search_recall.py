@@ -11,7 +11,7 @@ from core.search import han_bigrams, segment_for_index
 from proposals.models import Suggestion
 from proposals.selectors.public import PublicFilters, apply_search, public_suggestion_list, search_words
 
-from ..builders import handled
+from ..builders import handled, listed_ids
 
 LIST = reverse("proposals:list")
 
@@ -81,7 +81,7 @@ def test_every_dictionary_word_of_titles_and_bodies_is_found(published):
 def test_the_public_page_finds_daolu(client, published):
     response = client.get(LIST, {"q": "道路"})
     assert response.status_code == 200
-    assert [Suggestion.objects.get(pk=pk).title for pk in response.context["page"].items] == [
+    assert [Suggestion.objects.get(pk=pk).title for pk in listed_ids(response)] == [
         "关于将某小区东侧道路旁院墙西移的建议"
     ]
 
