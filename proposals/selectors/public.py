@@ -297,9 +297,15 @@ class Page:
         return (self.number - 1) * PAGE_SIZE + 1 if self.items else 0
 
 
-def public_page_ids(filters: PublicFilters, page: int = 1, *, page_size: int = PAGE_SIZE) -> tuple[list[int], bool]:
+_ASK = object()
+
+
+def public_page_ids(
+    filters: PublicFilters, page: int = 1, *, page_size: int = PAGE_SIZE, newest=_ASK
+) -> tuple[list[int], bool]:
     """The ids of one page of the list, in order, and whether a next page exists: page_size + 1
-    ids fetched (no COUNT)."""
+    ids fetched (no COUNT). ``newest``: ``FilterChoices.newest``, which a search looks for
+    otherwise (one query more)."""
     page = min(max(page, 1), MAX_PAGE)
     start = (page - 1) * page_size
     # The page's ids first, then their columns (two queries): PostgreSQL computes a row's
@@ -310,7 +316,7 @@ def public_page_ids(filters: PublicFilters, page: int = 1, *, page_size: int = P
     if connection.vendor != "postgresql":
         ids = list(_ids_query(filters, start, page_size))
     elif filters.q:
-        ids = _searched_ids(filters, start, page_size)
+        ids = _searched_ids(filters, start, page_size, newest_public() if newest is _ASK else newest)
     else:
         # Without search words the statement differs only by its filters' values: compiled once
         # per process and filters, planned once per connection and shape (a search keeps a plan
@@ -320,27 +326,28 @@ def public_page_ids(filters: PublicFilters, page: int = 1, *, page_size: int = P
     return ids[:page_size], len(ids) > page_size
 
 
-# A search newest first looks in the last year's items first (see _searched_ids).
+# A search newest first looks first at the items published in the year before the newest one
+# (see _searched_ids).
 RECENT_DAYS = 365
 
 
-def _searched_ids(filters: PublicFilters, start: int, page_size: int) -> list[int]:
+def _searched_ids(filters: PublicFilters, start: int, page_size: int, newest) -> list[int]:
     """A search's page of ids (PostgreSQL), as ``_ids_query`` gives them, in one statement that
     reads the older items only when the recent ones do not fill the page.
 
     The word index finds every match, but sorting them newest first means reading each match's
     row: thousands for a frequent word (养老: 3,259 of 90,000 items, 4 ms). Matches published in
-    the last RECENT_DAYS are found by intersecting the word index with the date index and read
-    first; the older matches are read only when those do not reach the page's end (the second
+    the RECENT_DAYS before the newest item (``newest``) are found by intersecting the word index
+    with the date index and read first; the older matches are read only when those do not reach the page's end (the second
     branch's condition is evaluated once, before it runs). Every recent row sorts before every
     older one (NULL dates first, as ``published_at DESC`` sorts them), so the result is the
     plain query's. A ranked search orders by its rank and takes the plain query."""
-    if filters.sort == "relevance":
+    if filters.sort == "relevance" or newest is None:
         return list(_ids_query(filters, start, page_size))
     wanted = start + page_size + 1
-    today = timezone.localdate()
+    # A whole day, so that the statement's text stays the same all day.
     cutoff = timezone.make_aware(
-        datetime.datetime.combine(today - datetime.timedelta(days=RECENT_DAYS), datetime.time())
+        datetime.datetime.combine(timezone.localdate(newest) - datetime.timedelta(days=RECENT_DAYS), datetime.time())
     )
     base = public_suggestion_list(filters).values_list("pk", "published_at")
     recent = base.filter(Q(published_at__gte=cutoff) | Q(published_at__isnull=True))[:wanted]
@@ -421,6 +428,8 @@ class FilterChoices:
     categories: list
     # Reply category id -> (code, label), for the list's rows.
     category_codes: dict = dataclasses.field(default_factory=dict)
+    # When the newest public item was published (None: none is), for a search's first look.
+    newest: datetime.datetime | None = None
 
 
 def session_choices(today: datetime.date | None = None) -> FilterChoices:
@@ -449,7 +458,7 @@ def cached_filter_choices() -> FilterChoices:
     if seconds <= 0:
         return public_filter_choices()
     today = timezone.localdate()
-    key = f"proposals:public-filter-choices:v1:{today:%Y%m%d}"
+    key = f"proposals:public-filter-choices:v2:{today:%Y%m%d}"
     hit = cache.get(key)
     if hit is None:
         hit = public_filter_choices(today)
@@ -462,13 +471,14 @@ def public_filter_choices(today: datetime.date | None = None) -> FilterChoices:
     from accounts.models import Unit
 
     today = today or timezone.localdate()
-    sessions, fields, units, categories = prepared.rows_together(
+    sessions, fields, units, categories, newest = prepared.rows_together(
         "public_choices",
         [
             lambda: CongressSession.objects.order_by("-start_date", "-id").values_list("pk", "name", "start_date"),
             lambda: Field.objects.values_list("pk", "name"),
             lambda: Unit.objects.filter(is_active=True).order_by("sort_key", "pk").values_list("pk", "name"),
             lambda: ReplyCategory.objects.values_list("pk", "code", "name"),
+            _newest_query,
         ],
     )
     # Years offered: back to the first session, and at least ten years (items between sessions).
@@ -484,7 +494,28 @@ def public_filter_choices(today: datetime.date | None = None) -> FilterChoices:
         units=units,
         categories=[(pk, label) for pk, (_code, label) in codes.items()],
         category_codes=codes,
+        newest=_as_datetime(newest[0][0]) if newest else None,
     )
+
+
+def _newest_query():
+    return (
+        public_suggestions()
+        .filter(published_at__isnull=False)
+        .order_by("-published_at")
+        .values_list("published_at")[:1]
+    )
+
+
+def _as_datetime(value) -> datetime.datetime:
+    # JSON gives it as text (PostgreSQL, core.prepared.rows_together).
+    return value if isinstance(value, datetime.datetime) else datetime.datetime.fromisoformat(value)
+
+
+def newest_public() -> datetime.datetime | None:
+    """When the newest public item was published (None: none is)."""
+    found = list(_newest_query())
+    return found[0][0] if found else None
 
 
 # --- One item -----------------------------------------------------------------------------------

@@ -229,7 +229,7 @@ def suggestion_list(request):
     form = PublicFilterForm(request.GET, choices=choices)
     filters = form.filters()
     number = _page_number(request)
-    ids, has_next = selectors.public_page_ids(filters, number)
+    ids, has_next = selectors.public_page_ids(filters, number, newest=choices.newest)
     page = selectors.Page(items=ids, number=min(number, selectors.MAX_PAGE), has_next=has_next)
     narrowed = any([filters.session, filters.year, filters.field, filters.unit, filters.category])
     words = selectors.search_words(filters.q)

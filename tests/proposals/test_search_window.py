@@ -17,6 +17,14 @@ from proposals.selectors.public import PublicFilters
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the windowed search is PostgreSQL's")
 
 
+def edge_of(newest) -> datetime.datetime:
+    return timezone.make_aware(
+        datetime.datetime.combine(
+            timezone.localdate(newest) - datetime.timedelta(days=selectors.RECENT_DAYS), datetime.time()
+        )
+    )
+
+
 def plain(filters: PublicFilters, page: int, size: int) -> tuple[list[int], bool]:
     start = (page - 1) * size
     ids = list(selectors._ids_query(filters, start, size))
@@ -82,8 +90,9 @@ def test_the_older_matches_are_read_only_when_needed(data, django_assert_num_que
         published=True, published_at__gte=timezone.now() - datetime.timedelta(days=300)
     ).count()
     assert recent > 5
+    newest = selectors.newest_public()
     with django_assert_num_queries(1) as captured:
-        selectors.public_page_ids(filters, 1, page_size=2)
+        selectors.public_page_ids(filters, 1, page_size=2, newest=newest)
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + captured.captured_queries[0]["sql"])
         plan = cursor.fetchone()[0]
@@ -106,3 +115,23 @@ def test_pages_ending_at_the_windows_edge_equal_the_plain_querys(data, q):
     for size in (recent - 1, recent, recent + 1):
         for page in (1, 2):
             assert selectors.public_page_ids(filters, page, page_size=size) == plain(filters, page, size), (size, page)
+
+
+@pytest.mark.django_db
+def test_the_window_follows_the_newest_item_not_the_calendar(data):
+    """An office that published its last batch years ago: the window is the year before it."""
+    items = list(Suggestion.objects.filter(published=True, published_at__isnull=False))
+    for item in items:
+        item.published_at -= datetime.timedelta(days=3 * 365)
+    Suggestion.objects.bulk_update(items, ["published_at"])
+    newest = selectors.newest_public()
+    assert newest < timezone.now() - datetime.timedelta(days=2 * 365)
+    filters = PublicFilters(q="养老")
+    in_window = Suggestion.objects.filter(
+        pk__in=list(selectors._ids_query(filters, 0, 10_000)), published_at__gte=edge_of(newest)
+    )
+    assert in_window.count() > 5
+    for page in (1, 2, 3):
+        assert selectors.public_page_ids(filters, page, page_size=5, newest=newest) == plain(filters, page, 5)
+    for page in (1, 2):
+        assert selectors.public_page_ids(filters, page, page_size=5) == plain(filters, page, 5)
