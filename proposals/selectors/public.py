@@ -812,22 +812,14 @@ class ReplyKey:
         self.pk, self.suggestion_id, self.public_at = pk, suggestion_id, public_at
 
 
-def _reply_key_queries(limit: int) -> tuple:
-    rows = _public_replies().values_list("pk", "assignment__suggestion_id", "public_at")
-    newest_items = public_suggestions().order_by("-published_at", "-id").values("pk")[:limit]
-    return rows.filter(assignment__suggestion__in=newest_items).order_by(), rows.order_by("-id")[:limit]
-
-
 def reply_keys_sql(limit: int = 30) -> str:
-    """One statement (no parameters): ``latest_public_replies``' replies, in its order, as
-    (pk, suggestion_id, public_at). The same whatever the data: compiled once per process."""
-    parts = [
-        prepared.queryset_sql(f"public_reply_keys_{limit}_{part}", lambda part=part: _reply_key_queries(limit)[part])[0]
-        for part in (0, 1)
-    ]
+    """One statement (PostgreSQL, no parameters): ``latest_public_replies``' replies, in its
+    order, as (pk, suggestion_id, public_at): the first rows of the index of the time each
+    reply became public, which the database keeps (migration ``proposals/0014_reply_public_at``)."""
     return (
-        f"SELECT * FROM (({parts[0]}) UNION ({parts[1]})) AS k (pk, suggestion_id, public_at)"
-        f" ORDER BY public_at DESC, pk DESC LIMIT {int(limit)}"
+        "SELECT r.id AS pk, a.suggestion_id, r.public_at FROM proposals_reply r"
+        " JOIN proposals_assignment a ON a.id = r.assignment_id"
+        f" WHERE r.public_at IS NOT NULL ORDER BY r.public_at DESC, r.id DESC LIMIT {int(limit)}"
     )
 
 
