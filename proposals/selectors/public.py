@@ -12,6 +12,7 @@ than the rest of the page).
 import dataclasses
 import datetime
 import functools
+import itertools
 import re
 import unicodedata
 
@@ -326,43 +327,68 @@ def public_page_ids(
     return ids[:page_size], len(ids) > page_size
 
 
-# A search newest first looks first at the items published in the year before the newest one
-# (see _searched_ids).
-RECENT_DAYS = 365
+# A search newest first looks first at the items published in the 90 days before the newest
+# one, then in the year before it, then at the rest (see _searched_ids).
+WINDOWS = (90, 365)
+
+
+def window_edges(newest: datetime.datetime) -> list[datetime.datetime]:
+    """Where each of the search's windows begins, newest first: whole days before the day of the
+    newest public item, so that the statement's text stays the same all day."""
+    day = timezone.localdate(newest)
+    return [
+        timezone.make_aware(datetime.datetime.combine(day - datetime.timedelta(days=days), datetime.time()))
+        for days in WINDOWS
+    ]
 
 
 def _searched_ids(filters: PublicFilters, start: int, page_size: int, newest) -> list[int]:
     """A search's page of ids (PostgreSQL), as ``_ids_query`` gives them, in one statement that
-    reads the older items only when the recent ones do not fill the page.
+    reads older matches only when the newer ones do not fill the page.
 
     The word index finds every match, but sorting them newest first means reading each match's
-    row: thousands for a frequent word (养老: 3,259 of 90,000 items, 4 ms). Matches published in
-    the RECENT_DAYS before the newest item (``newest``) are found by intersecting the word index
-    with the date index and read first; the older matches are read only when those do not reach the page's end (the second
-    branch's condition is evaluated once, before it runs). Every recent row sorts before every
-    older one (NULL dates first, as ``published_at DESC`` sorts them), so the result is the
-    plain query's. A ranked search orders by its rank and takes the plain query."""
+    row: thousands for a frequent word (养老: 3,259 of 90,000 items, 4 ms). The matches are read
+    window by window (``WINDOWS`` before the newest item, ``newest``): those in the first are
+    found by intersecting the word index with the date index; each later window is read only
+    when the earlier ones hold fewer rows than the page's end (its condition is evaluated once,
+    before it runs). Every row of a window sorts before every row of the next (NULL dates in the
+    first, as ``published_at DESC`` puts them first), so the result is the plain query's. A
+    ranked search orders by its rank and takes the plain query."""
     if filters.sort == "relevance" or newest is None:
         return list(_ids_query(filters, start, page_size))
+    zone = timezone.get_current_timezone_name()
+    sql, params = _searched_sql(filters, start, page_size, tuple(window_edges(newest)), zone)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+@functools.lru_cache(maxsize=512)
+def _searched_sql(filters: PublicFilters, start: int, page_size: int, edges: tuple, zone: str) -> tuple[str, tuple]:
+    # Compiled once per process and query (the edges change once a day at most; ``zone``: a
+    # year's bounds are the current time zone's).
     wanted = start + page_size + 1
-    # A whole day, so that the statement's text stays the same all day.
-    cutoff = timezone.make_aware(
-        datetime.datetime.combine(timezone.localdate(newest) - datetime.timedelta(days=RECENT_DAYS), datetime.time())
-    )
     base = public_suggestion_list(filters).values_list("pk", "published_at")
-    recent = base.filter(Q(published_at__gte=cutoff) | Q(published_at__isnull=True))[:wanted]
-    older = base.filter(published_at__lt=cutoff)[:wanted]
-    recent_sql, recent_params = recent.query.sql_with_params()
-    older_sql, older_params = older.query.sql_with_params()
+    windows = [base.filter(Q(published_at__gte=edges[0]) | Q(published_at__isnull=True))]
+    windows += [
+        base.filter(published_at__gte=edge, published_at__lt=later) for later, edge in itertools.pairwise(edges)
+    ]
+    windows.append(base.filter(published_at__lt=edges[-1]))
+    parts, params = [], []
+    for i, window in enumerate(windows):
+        window_sql, window_params = window[:wanted].query.sql_with_params()
+        params += window_params
+        if i:
+            earlier = " + ".join(f"(SELECT count(*) FROM w{j})" for j in range(i))
+            window_sql = f"SELECT * FROM ({window_sql}) AS w WHERE {earlier} < %s"
+            params.append(wanted)
+        parts.append(f"w{i} (pk, published_at) AS MATERIALIZED ({window_sql})")
+    found = " UNION ALL ".join(f"SELECT * FROM w{i}" for i in range(len(windows)))
     sql = (
-        f"WITH recent (pk, published_at) AS MATERIALIZED ({recent_sql})"
-        " SELECT pk FROM (SELECT * FROM recent UNION ALL"
-        f" SELECT * FROM ({older_sql}) AS older (pk, published_at) WHERE (SELECT count(*) FROM recent) < %s) AS found"
+        f"WITH {', '.join(parts)} SELECT pk FROM ({found}) AS found"
         " ORDER BY published_at DESC, pk DESC OFFSET %s LIMIT %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*recent_params, *older_params, wanted, start, page_size + 1])
-        return [pk for (pk,) in cursor.fetchall()]
+    return sql, (*params, start, page_size + 1)
 
 
 def _ids_query(filters: PublicFilters, start: int, page_size: int):

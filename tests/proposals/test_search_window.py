@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the w
 def edge_of(newest) -> datetime.datetime:
     return timezone.make_aware(
         datetime.datetime.combine(
-            timezone.localdate(newest) - datetime.timedelta(days=selectors.RECENT_DAYS), datetime.time()
+            timezone.localdate(newest) - datetime.timedelta(days=selectors.WINDOWS[-1]), datetime.time()
         )
     )
 
@@ -33,13 +33,9 @@ def plain(filters: PublicFilters, page: int, size: int) -> tuple[list[int], bool
 
 def spread(words: list[str]) -> None:
     """Every published item dated anew: a third in the last year, the rest older, one undated,
-    one exactly on the window's edge; a few hold each of ``words`` in their titles."""
+    some exactly on a window's edge or just past it; each of ``words`` in some titles."""
     now = timezone.now()
-    edge = timezone.make_aware(
-        datetime.datetime.combine(
-            timezone.localdate() - datetime.timedelta(days=selectors.RECENT_DAYS), datetime.time()
-        )
-    )
+    edges = selectors.window_edges(now)
     items = list(Suggestion.objects.filter(published=True).order_by("pk"))
     for i, item in enumerate(items):
         if i % 3 == 0:
@@ -47,9 +43,10 @@ def spread(words: list[str]) -> None:
         else:
             item.published_at = now - datetime.timedelta(days=400 + i * 7)
         item.title = f"{item.title}（{words[i % len(words)]}）"
+    for i, edge in enumerate(edges):
+        items[2 + 4 * i].published_at = edge
+        items[4 + 4 * i].published_at = edge - datetime.timedelta(microseconds=1)
     items[1].published_at = None
-    items[2].published_at = edge
-    items[4].published_at = edge - datetime.timedelta(microseconds=1)
     Suggestion.objects.bulk_update(items, ["published_at", "title"])
     for item in items:
         services._reindex(item)
@@ -103,18 +100,15 @@ def test_the_older_matches_are_read_only_when_needed(data, django_assert_num_que
 @pytest.mark.parametrize("q", ["养老", "交通"])
 def test_pages_ending_at_the_windows_edge_equal_the_plain_querys(data, q):
     filters = PublicFilters(q=q)
-    edge = timezone.make_aware(
-        datetime.datetime.combine(
-            timezone.localdate() - datetime.timedelta(days=selectors.RECENT_DAYS), datetime.time()
-        )
-    )
     everything = list(selectors._ids_query(filters, 0, 10_000))
-    older = set(Suggestion.objects.filter(pk__in=everything, published_at__lt=edge).values_list("pk", flat=True))
-    recent = len(everything) - len(older)
-    assert recent > 2 and older
-    for size in (recent - 1, recent, recent + 1):
-        for page in (1, 2):
-            assert selectors.public_page_ids(filters, page, page_size=size) == plain(filters, page, size), (size, page)
+    for edge in selectors.window_edges(selectors.newest_public()):
+        older = set(Suggestion.objects.filter(pk__in=everything, published_at__lt=edge).values_list("pk", flat=True))
+        newer = len(everything) - len(older)
+        assert newer > 2 and older
+        for size in (newer - 1, newer, newer + 1):
+            for page in (1, 2):
+                found = selectors.public_page_ids(filters, page, page_size=size)
+                assert found == plain(filters, page, size), (edge, size, page)
 
 
 @pytest.mark.django_db
