@@ -357,14 +357,12 @@ def _searched_ids(filters: PublicFilters, start: int, page_size: int, newest) ->
     if filters.sort == "relevance" or newest is None:
         return list(_ids_query(filters, start, page_size))
     zone = timezone.get_current_timezone_name()
-    sql, params = _searched_sql(filters, start, page_size, tuple(window_edges(newest)), zone)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [pk for (pk,) in cursor.fetchall()]
+    name, sql = _searched_sql(filters, start, page_size, tuple(window_edges(newest)), zone)
+    return [pk for (pk,) in prepared.fetch(name, sql)]
 
 
 @functools.lru_cache(maxsize=512)
-def _searched_sql(filters: PublicFilters, start: int, page_size: int, edges: tuple, zone: str) -> tuple[str, tuple]:
+def _searched_sql(filters: PublicFilters, start: int, page_size: int, edges: tuple, zone: str) -> tuple[str, str]:
     # Compiled once per process and query (the edges change once a day at most; ``zone``: a
     # year's bounds are the current time zone's).
     wanted = start + page_size + 1
@@ -388,7 +386,11 @@ def _searched_sql(filters: PublicFilters, start: int, page_size: int, edges: tup
         f"WITH {', '.join(parts)} SELECT pk FROM ({found}) AS found"
         " ORDER BY published_at DESC, pk DESC OFFSET %s LIMIT %s"
     )
-    return sql, (*params, start, page_size + 1)
+    # The words and the rest written into the statement, which each connection then plans once
+    # (core.prepared): a plan made for these very words (a frequent word and a rare one want
+    # different plans), planned again only when the same search comes again on a new connection.
+    sql = connection.ops.compose_sql(sql, (*params, start, page_size + 1)).replace("%", "%%")
+    return f"public_search_{prepared.digest(sql)}", sql
 
 
 def _ids_query(filters: PublicFilters, start: int, page_size: int):

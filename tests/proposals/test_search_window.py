@@ -59,7 +59,7 @@ def data(db):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("q", ["养老", "交通", "停车", "养老 交通", "无此词语"])
+@pytest.mark.parametrize("q", ["养老", "交通", "停车", "养老 交通", "无此词语", "养老%", "100%养老", "养老's", "养老\\"])
 def test_every_page_equals_the_plain_querys(data, q):
     filters = PublicFilters(q=q)
     total = len(list(selectors._ids_query(filters, 0, 10_000)))
