@@ -499,16 +499,18 @@ def public_filter_choices(today: datetime.date | None = None) -> FilterChoices:
     from accounts.models import Unit
 
     today = today or timezone.localdate()
-    sessions, fields, units, categories, newest = prepared.rows_together(
-        "public_choices",
-        [
-            lambda: CongressSession.objects.order_by("-start_date", "-id").values_list("pk", "name", "start_date"),
-            lambda: Field.objects.values_list("pk", "name"),
-            lambda: Unit.objects.filter(is_active=True).order_by("sort_key", "pk").values_list("pk", "name"),
-            lambda: ReplyCategory.objects.values_list("pk", "code", "name"),
-            _newest_query,
-        ],
+    parts = [
+        lambda: CongressSession.objects.order_by("-start_date", "-id").values_list("pk", "name", "start_date"),
+        lambda: Field.objects.values_list("pk", "name"),
+        lambda: Unit.objects.filter(is_active=True).order_by("sort_key", "pk").values_list("pk", "name"),
+        lambda: ReplyCategory.objects.values_list("pk", "code", "name"),
+    ]
+    # The newest publication, for a search's first look (PostgreSQL's windowed search only).
+    searched = connection.vendor == "postgresql"
+    sessions, fields, units, categories, *newest = prepared.rows_together(
+        "public_choices", parts + [_newest_query] * searched
     )
+    newest = newest[0] if newest else []
     # Years offered: back to the first session, and at least ten years (items between sessions).
     starts = [
         start if isinstance(start, datetime.date) else datetime.date.fromisoformat(start) for *_, start in sessions
